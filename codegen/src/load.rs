@@ -1,0 +1,81 @@
+//! Reading a spec file (YAML or JSON) into a JSON value.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Result, SpecError};
+use crate::pointer;
+
+/// Reads and parses `path`.
+pub fn load(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SpecError::new("", format!("cannot read the spec: {e}")).in_file(path))?;
+    parse(&text).map_err(|e| e.in_file(path))
+}
+
+/// Parses a YAML or JSON document held in memory (JSON is a subset of YAML, so one parser serves both).
+pub fn parse(text: &str) -> Result<Value> {
+    let yaml: yaml_serde::Value = yaml_serde::from_str(text)
+        .map_err(|e| SpecError::new("", format!("not valid YAML or JSON: {e}")))?;
+    let value = to_json(yaml, "")?;
+    if !value.is_object() {
+        return Err(SpecError::new("", "the document is not a mapping"));
+    }
+    Ok(value)
+}
+
+/// Converts YAML to JSON. YAML allows non-string keys (`200:` is an integer); OpenAPI means them as
+/// strings, so scalar keys are turned into their text.
+fn to_json(yaml: yaml_serde::Value, at: &str) -> Result<Value> {
+    use yaml_serde::Value as Y;
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| SpecError::new(at, format!("{f} is not a JSON number")))?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| to_json(item, &pointer::join(at, &i.to_string())))
+                .collect::<Result<_>>()?,
+        ),
+        Y::Mapping(mapping) => {
+            let mut map = Map::with_capacity(mapping.len());
+            for (key, value) in mapping {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(SpecError::new(
+                            at,
+                            format!("mapping key {other:?} is not a string"),
+                        ));
+                    }
+                };
+                let value = to_json(value, &pointer::join(at, &key))?;
+                map.insert(key, value);
+            }
+            Value::Object(map)
+        }
+        Y::Tagged(tagged) => {
+            return Err(SpecError::new(
+                at,
+                format!("YAML tag {} has no JSON meaning", tagged.tag),
+            ));
+        }
+    })
+}

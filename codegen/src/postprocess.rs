@@ -1,0 +1,254 @@
+//! Rewrites of progenitor's output that its settings cannot express, done on the syntax tree.
+//!
+//! - [`open_enums`]: every string enum gains an `Unknown(String)` variant. Attio's API is beta and adds
+//!   values; a strict enum would turn that into a decoding failure for every caller.
+//! - [`serde_aliases`]: fields accept the other spellings recorded by the normaliser (`statusCode`).
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+use syn::{Attribute, Fields, Item, ItemEnum, LitStr};
+
+use crate::normalise::responses::ALIAS_EXTENSION;
+
+/// `(type name, wire name of a field)` -> other spellings accepted when decoding.
+pub type Aliases = BTreeMap<(String, String), Vec<String>>;
+
+/// Collects the alias extensions of the component schemas' properties.
+pub fn aliases_in(doc: &Value) -> Aliases {
+    let mut out = Aliases::new();
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return out;
+    };
+    for (name, schema) in schemas {
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        for (field, prop) in props {
+            let spellings: Vec<String> = prop
+                .get(ALIAS_EXTENSION)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !spellings.is_empty() {
+                out.insert((pascal_case(name), field.clone()), spellings);
+            }
+        }
+    }
+    out
+}
+
+/// Adds `#[serde(alias = "...")]` to the fields named in `aliases`.
+pub fn serde_aliases(file: &mut syn::File, aliases: &Aliases) {
+    let Some(items) = types_module(file) else {
+        return;
+    };
+    for item in items {
+        let Item::Struct(def) = item else { continue };
+        let Fields::Named(fields) = &mut def.fields else {
+            continue;
+        };
+        for field in &mut fields.named {
+            let Some(ident) = &field.ident else { continue };
+            let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
+            if let Some(spellings) = aliases.get(&(def.ident.to_string(), wire)) {
+                for spelling in spellings {
+                    field
+                        .attrs
+                        .push(syn::parse_quote!(#[serde(alias = #spelling)]));
+                }
+            }
+        }
+    }
+}
+
+/// Replaces every enum of unit variants in the `types` module (typify's string enums) with an open one.
+pub fn open_enums(file: &mut syn::File) {
+    let Some(items) = types_module(file) else {
+        return;
+    };
+    let enums: Vec<ItemEnum> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(e) if e.variants.iter().all(|v| matches!(v.fields, Fields::Unit)) => {
+                Some(e.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for def in enums {
+        let name = def.ident.to_string();
+        // typify's Display/FromStr/TryFrom/From impls assume a closed set; the open enum brings its own.
+        items.retain(|item| match item {
+            Item::Enum(e) => e.ident != name,
+            Item::Impl(imp) => {
+                let for_this = matches!(&*imp.self_ty, syn::Type::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == name));
+                let replaced = imp.trait_.as_ref().is_some_and(|(path, _)| {
+                    path.segments.last().is_some_and(|s| {
+                        ["Display", "FromStr", "TryFrom", "From"]
+                            .contains(&s.ident.to_string().as_str())
+                    })
+                });
+                !(for_this && replaced)
+            }
+            _ => true,
+        });
+        let generated: syn::File = syn::parse2(open_enum(&def)).unwrap_or_else(|e| {
+            // Built from identifiers and string literals only, so it always parses.
+            unreachable!("open enum template does not parse: {e}")
+        });
+        items.extend(generated.items);
+    }
+}
+
+/// The open form of a string enum: known values as variants, anything else kept in `Unknown`.
+fn open_enum(def: &ItemEnum) -> TokenStream {
+    let name = &def.ident;
+    let docs: Vec<&Attribute> = def
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let idents: Vec<_> = def.variants.iter().map(|v| &v.ident).collect();
+    let wires: Vec<LitStr> = def
+        .variants
+        .iter()
+        .map(|v| {
+            let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+            LitStr::new(&wire, Span::call_site())
+        })
+        .collect();
+    let variant_docs: Vec<String> = wires.iter().map(|w| format!("`{}`", w.value())).collect();
+    let visitor = format_ident!("{}Visitor", name);
+    let expecting = format!("a {name} string");
+    quote! {
+        #(#docs)*
+        ///
+        /// Values this version of the crate does not know decode to `Unknown` instead of failing.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #idents, )*
+            /// A value this version of the crate does not know, exactly as received.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #wires, )*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#idents, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #( #wires => Self::#idents, )*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct #visitor;
+                impl ::serde::de::Visitor<'_> for #visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#name, E> {
+                        Ok(#name::from(value))
+                    }
+                    fn visit_string<E: ::serde::de::Error>(
+                        self,
+                        value: ::std::string::String,
+                    ) -> ::std::result::Result<#name, E> {
+                        Ok(#name::from(value))
+                    }
+                }
+                deserializer.deserialize_str(#visitor)
+            }
+        }
+    }
+}
+
+/// The items of the generated `pub mod types { ... }`.
+fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The value of `#[serde(rename = "...")]` among `attrs`.
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    let mut rename = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: LitStr = meta.value()?.parse()?;
+                rename = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    rename
+}
+
+/// Component name to type name, as typify spells it for the names this pipeline sees.
+fn pascal_case(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
