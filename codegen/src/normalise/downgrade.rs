@@ -120,12 +120,11 @@ fn node(map: &mut Map<String, Value>, ptr: &str) -> Result<()> {
     for keyword in ANNOTATIONS {
         map.remove(keyword);
     }
-    if let Some(Value::Array(examples)) = map.remove("examples") {
-        if !map.contains_key("example") {
-            if let Some(first) = examples.into_iter().next() {
-                map.insert("example".into(), first);
-            }
-        }
+    if let Some(Value::Array(examples)) = map.remove("examples")
+        && !map.contains_key("example")
+        && let Some(first) = examples.into_iter().next()
+    {
+        map.insert("example".into(), first);
     }
     if let Some(value) = map.remove("const") {
         map.entry("enum").or_insert_with(|| json!([value]));

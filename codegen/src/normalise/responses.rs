@@ -46,10 +46,10 @@ pub fn unify_errors(doc: &mut Value) -> Result<()> {
         for (status, response) in responses {
             if is_success(status) {
                 let mut response = response.clone();
-                if BODILESS.contains(&status.as_str()) {
-                    if let Some(r) = response.as_object_mut() {
-                        r.remove("content");
-                    }
+                if BODILESS.contains(&status.as_str())
+                    && let Some(r) = response.as_object_mut()
+                {
+                    r.remove("content");
                 }
                 kept.insert(status.clone(), response);
             } else {

@@ -82,10 +82,10 @@ fn reachable(doc: &Value) -> Result<BTreeSet<String>> {
                 format!("`$ref: {target}` points to nothing"),
             ));
         }
-        if reached.insert(component.clone()) {
-            if let Some(value) = doc.pointer(&component) {
-                walk::refs(value, &component, &mut pending);
-            }
+        if reached.insert(component.clone())
+            && let Some(value) = doc.pointer(&component)
+        {
+            walk::refs(value, &component, &mut pending);
         }
     }
     Ok(reached)
