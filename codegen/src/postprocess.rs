@@ -252,3 +252,49 @@ fn pascal_case(name: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::{Options, generate_value};
+
+    fn generate(schemas: serde_json::Value) -> String {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/v2/meetings": {"get": {"responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Thing"}}}},
+                "400": {"description": "bad", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"statusCode": {"type": "number"}}}}}}
+            }}}},
+            "components": {"schemas": schemas}
+        });
+        generate_value(doc, &Options::default()).unwrap_or_else(|e| panic!("{e}")).source
+    }
+
+    #[test]
+    fn string_enums_become_open_and_keep_their_default() {
+        let source = generate(json!({
+            "Thing": {"type": "object", "required": ["status"], "properties": {
+                "status": {"$ref": "#/components/schemas/Status"}}},
+            "Status": {"type": "string", "enum": ["in-progress", "done"], "default": "done"}
+        }));
+        assert!(source.contains("pub enum Status {"), "{source}");
+        assert!(source.contains("Unknown(::std::string::String)"));
+        assert!(source.contains(r#"Self::InProgress => "in-progress""#));
+        assert!(source.contains("impl ::std::default::Default for Status"));
+        // typify's closed-set conversions are gone (they would clash with `From<&str>`).
+        assert!(!source.contains("TryFrom<&str> for Status"));
+        assert!(!source.contains("Copy"));
+    }
+
+    #[test]
+    fn recorded_spellings_become_serde_aliases() {
+        let source = generate(json!({"Thing": {"type": "object"}}));
+        let envelope = source.split("pub struct AttioError").nth(1).expect("envelope generated");
+        let field = envelope.split("pub status_code").next().unwrap_or_default();
+        assert!(field.ends_with("#[serde(alias = \"statusCode\")]\n        "), "{field}");
+    }
+}
