@@ -271,7 +271,9 @@ mod tests {
             }}}},
             "components": {"schemas": schemas}
         });
-        generate_value(doc, &Options::default()).unwrap_or_else(|e| panic!("{e}")).source
+        generate_value(doc, &Options::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .source
     }
 
     #[test]
@@ -293,8 +295,14 @@ mod tests {
     #[test]
     fn recorded_spellings_become_serde_aliases() {
         let source = generate(json!({"Thing": {"type": "object"}}));
-        let envelope = source.split("pub struct AttioError").nth(1).expect("envelope generated");
+        let envelope = source
+            .split("pub struct AttioError")
+            .nth(1)
+            .expect("envelope generated");
         let field = envelope.split("pub status_code").next().unwrap_or_default();
-        assert!(field.ends_with("#[serde(alias = \"statusCode\")]\n        "), "{field}");
+        assert!(
+            field.ends_with("#[serde(alias = \"statusCode\")]\n        "),
+            "{field}"
+        );
     }
 }
