@@ -1,7 +1,7 @@
 //! Turns an OpenAPI 3.1 document (ours, or Attio's whole one) into the 3.0 document progenitor accepts.
 //!
 //! Each pass is one rule, in its own module, tested on small documents:
-//! [`slice`] (keep one API family), [`downgrade`] (3.1 -> 3.0), [`operation_ids`] (name operations),
+//! [`mod@slice`] (keep one API family), [`downgrade`] (3.1 -> 3.0), [`operation_ids`] (name operations),
 //! [`responses`] (one error envelope per operation).
 
 pub mod downgrade;
