@@ -1,0 +1,244 @@
+//! An in-process, stateful fake of Attio's Meetings API.
+//!
+//! It answers the 8 operations of the meetings family with Attio's semantics (find-or-create
+//! de-duplicated by `external_ref`, filters, cursors, call recordings that go from `processing` to
+//! `completed`, paginated transcripts), Attio's error envelope, bearer-token auth and per-token rate
+//! limits with an HTTP-date `Retry-After`. Faults (5xx, 429, latency, dropped connections, truncated
+//! bodies) can be injected per operation, scripted or at a seeded random rate, and the state can be seeded
+//! and inspected.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use attio_meetings_mock::{Fault, MockServer, Operation};
+//!
+//! let server = MockServer::start().await?;
+//! println!("fake Attio at {} (token {})", server.base_url(), server.token());
+//! server.faults().script(Operation::GetMeeting, [Some(Fault::Status(503)), None]);
+//! // ... point the client at server.base_url() ...
+//! assert_eq!(server.store().meetings().len(), 0);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Not modelled: scopes (every known token may do everything), automatic linking of participants'
+//! person and company records, webhooks, and the other Attio objects beyond the standard object list.
+
+mod api;
+mod cursor;
+mod envelope;
+mod faults;
+mod limits;
+mod model;
+mod route;
+mod server;
+mod store;
+mod validate;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use faults::{Fault, FaultInjector, FaultRule};
+pub use limits::Limits;
+pub use model::Segment;
+pub use route::Operation;
+pub use store::Store;
+
+/// The token a server accepts when none is configured.
+pub const DEFAULT_TOKEN: &str = "attio-mock-token";
+
+/// Settings of a [`MockServer`]; start it with [`MockServerBuilder::start`].
+#[derive(Debug, Clone)]
+pub struct MockServerBuilder {
+    addr: SocketAddr,
+    tokens: Vec<String>,
+    limits: Limits,
+    seed: u64,
+    processing_time: Duration,
+    transcript_page_size: usize,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tokens: Vec::new(),
+            limits: Limits::default(),
+            seed: 0x00A7_710F,
+            processing_time: Duration::from_secs(1),
+            transcript_page_size: 50,
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// Address to listen on; `127.0.0.1:0` (a free port) by default.
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Accepts `token` as a bearer token (repeatable). Without any, [`DEFAULT_TOKEN`] is accepted.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.tokens.push(token.into());
+        self
+    }
+
+    /// Rate limits per token and second; Attio's by default.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Seed of generated ids, transcripts and random faults.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How long new call recordings stay `processing` (1 s by default).
+    pub fn processing_time(mut self, duration: Duration) -> Self {
+        self.processing_time = duration;
+        self
+    }
+
+    /// Segments per transcript page (50 by default).
+    pub fn transcript_page_size(mut self, size: usize) -> Self {
+        self.transcript_page_size = size.max(1);
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(self) -> io::Result<MockServer> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let tokens = if self.tokens.is_empty() {
+            vec![DEFAULT_TOKEN.to_string()]
+        } else {
+            self.tokens
+        };
+        let shared = Arc::new(server::Shared {
+            store: Store::new(
+                self.seed,
+                store::StoreSettings {
+                    processing_time: self.processing_time,
+                    transcript_page_size: self.transcript_page_size,
+                },
+            ),
+            limiter: limits::RateLimiter::new(self.limits),
+            faults: FaultInjector::new(self.seed),
+            tokens,
+            counts: Default::default(),
+        });
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
+        Ok(MockServer {
+            base_url: format!("http://{addr}"),
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running fake. Dropping it stops the server and closes its connections.
+#[derive(Debug)]
+pub struct MockServer {
+    base_url: String,
+    addr: SocketAddr,
+    shared: Arc<server::Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Starts a server with default settings on a free loopback port.
+    pub async fn start() -> io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// Settings for a new server.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// `http://127.0.0.1:<port>`, to use as the client's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The first accepted token.
+    pub fn token(&self) -> &str {
+        self.shared
+            .tokens
+            .first()
+            .map(String::as_str)
+            .unwrap_or(DEFAULT_TOKEN)
+    }
+
+    /// The data: seed fixtures, read back what clients did.
+    pub fn store(&self) -> &Store {
+        &self.shared.store
+    }
+
+    /// Fault injection, changeable while the server runs.
+    pub fn faults(&self) -> &FaultInjector {
+        &self.shared.faults
+    }
+
+    /// Changes the rate limits while the server runs.
+    pub fn set_limits(&self, limits: Limits) {
+        self.shared.limiter.set(limits);
+    }
+
+    /// Requests received for `operation` (including refused and faulted ones).
+    pub fn requests(&self, operation: Operation) -> u64 {
+        self.shared.count(operation).load(Ordering::Relaxed)
+    }
+
+    /// Requests received for all operations.
+    pub fn total_requests(&self) -> u64 {
+        self.shared
+            .counts
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .sum()
+    }
+
+    /// Sets every request counter back to zero.
+    pub fn reset_requests(&self) {
+        self.shared
+            .counts
+            .iter()
+            .for_each(|c: &AtomicU64| c.store(0, Ordering::Relaxed));
+    }
+
+    /// Stops accepting, closes every connection and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

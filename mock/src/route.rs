@@ -1,0 +1,172 @@
+//! Which of the 8 operations a request is, from its method and path.
+
+use hyper::Method;
+
+/// The operations of the meetings family, named like the client's calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    /// `GET /v2/meetings`
+    ListMeetings,
+    /// `POST /v2/meetings`
+    FindOrCreateMeeting,
+    /// `GET /v2/meetings/{meeting_id}`
+    GetMeeting,
+    /// `GET /v2/meetings/{meeting_id}/call_recordings`
+    ListCallRecordings,
+    /// `POST /v2/meetings/{meeting_id}/call_recordings`
+    CreateCallRecording,
+    /// `GET /v2/meetings/{meeting_id}/call_recordings/{call_recording_id}`
+    GetCallRecording,
+    /// `DELETE /v2/meetings/{meeting_id}/call_recordings/{call_recording_id}`
+    DeleteCallRecording,
+    /// `GET /v2/meetings/{meeting_id}/call_recordings/{call_recording_id}/transcript`
+    GetTranscript,
+}
+
+impl Operation {
+    /// Every operation.
+    pub const ALL: [Operation; 8] = [
+        Self::ListMeetings,
+        Self::FindOrCreateMeeting,
+        Self::GetMeeting,
+        Self::ListCallRecordings,
+        Self::CreateCallRecording,
+        Self::GetCallRecording,
+        Self::DeleteCallRecording,
+        Self::GetTranscript,
+    ];
+
+    /// The operationId of the spec (`list_meetings`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ListMeetings => "list_meetings",
+            Self::FindOrCreateMeeting => "find_or_create_meeting",
+            Self::GetMeeting => "get_meeting",
+            Self::ListCallRecordings => "list_call_recordings",
+            Self::CreateCallRecording => "create_call_recording",
+            Self::GetCallRecording => "get_call_recording",
+            Self::DeleteCallRecording => "delete_call_recording",
+            Self::GetTranscript => "get_transcript",
+        }
+    }
+
+    /// Parses an operationId.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// Whether Attio counts the operation against the write limit (else the read limit).
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            Self::FindOrCreateMeeting | Self::CreateCallRecording | Self::DeleteCallRecording
+        )
+    }
+}
+
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A matched request: the operation and the raw path parameters (not yet validated as UUIDs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The operation.
+    pub operation: Operation,
+    /// `{meeting_id}`, when the path has one.
+    pub meeting_id: Option<String>,
+    /// `{call_recording_id}`, when the path has one.
+    pub call_recording_id: Option<String>,
+}
+
+/// Matches `method path` (path without query) to an operation.
+pub fn route(method: &Method, path: &str) -> Option<Route> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    let (operation, meeting_id, call_recording_id) = match (method, segments.as_slice()) {
+        (&Method::GET, ["v2", "meetings"]) => (Operation::ListMeetings, None, None),
+        (&Method::POST, ["v2", "meetings"]) => (Operation::FindOrCreateMeeting, None, None),
+        (&Method::GET, ["v2", "meetings", m]) => (Operation::GetMeeting, Some(m), None),
+        (&Method::GET, ["v2", "meetings", m, "call_recordings"]) => {
+            (Operation::ListCallRecordings, Some(m), None)
+        }
+        (&Method::POST, ["v2", "meetings", m, "call_recordings"]) => {
+            (Operation::CreateCallRecording, Some(m), None)
+        }
+        (&Method::GET, ["v2", "meetings", m, "call_recordings", c]) => {
+            (Operation::GetCallRecording, Some(m), Some(c))
+        }
+        (&Method::DELETE, ["v2", "meetings", m, "call_recordings", c]) => {
+            (Operation::DeleteCallRecording, Some(m), Some(c))
+        }
+        (&Method::GET, ["v2", "meetings", m, "call_recordings", c, "transcript"]) => {
+            (Operation::GetTranscript, Some(m), Some(c))
+        }
+        _ => return None,
+    };
+    Some(Route {
+        operation,
+        meeting_id: meeting_id.map(|s| s.to_string()),
+        call_recording_id: call_recording_id.map(|s| s.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_routed() {
+        let m = "cb59ab17-ad15-460c-a126-0715617c0853";
+        let cases = [
+            (
+                Method::GET,
+                "/v2/meetings".to_string(),
+                Operation::ListMeetings,
+            ),
+            (
+                Method::POST,
+                "/v2/meetings".to_string(),
+                Operation::FindOrCreateMeeting,
+            ),
+            (
+                Method::GET,
+                format!("/v2/meetings/{m}"),
+                Operation::GetMeeting,
+            ),
+            (
+                Method::GET,
+                format!("/v2/meetings/{m}/call_recordings"),
+                Operation::ListCallRecordings,
+            ),
+            (
+                Method::POST,
+                format!("/v2/meetings/{m}/call_recordings"),
+                Operation::CreateCallRecording,
+            ),
+            (
+                Method::GET,
+                format!("/v2/meetings/{m}/call_recordings/x"),
+                Operation::GetCallRecording,
+            ),
+            (
+                Method::DELETE,
+                format!("/v2/meetings/{m}/call_recordings/x"),
+                Operation::DeleteCallRecording,
+            ),
+            (
+                Method::GET,
+                format!("/v2/meetings/{m}/call_recordings/x/transcript"),
+                Operation::GetTranscript,
+            ),
+        ];
+        for (method, path, op) in cases {
+            let r = route(&method, &path).unwrap();
+            assert_eq!(r.operation, op);
+            assert_eq!(Operation::from_name(op.name()), Some(op));
+        }
+        assert!(route(&Method::PUT, "/v2/meetings").is_none());
+        assert!(route(&Method::GET, "/v2/notes").is_none());
+    }
+}
