@@ -23,12 +23,12 @@ fn start(args: &[&str]) -> (Server, String) {
         .stdout(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let server = Server(child);
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
     let mut first_line = String::new();
-    BufReader::new(stdout)
+    stdout
         .read_line(&mut first_line)
         .expect("the server prints its address");
+    let server = Server(child, stdout);
     let url = first_line
         .trim()
         .rsplit(' ')
