@@ -39,7 +39,8 @@ fn answer(store: &Store, route: &Route, query: Option<&str>, body: &[u8], token:
     match route.operation {
         Operation::ListMeetings => ok(store.list_meetings(&meeting_query(&params)?)?),
         Operation::FindOrCreateMeeting => {
-            let (meeting, _created) = store.find_or_create(&validate::json_body(body)?, token)?;
+            let body = validate::json_body(body).map_err(ApiError::camel_case)?;
+            let (meeting, _created) = store.find_or_create(&body, token)?;
             ok(serde_json::json!({"data": meeting}))
         }
         Operation::GetMeeting => ok(store.get_meeting(meeting_id()?)?),

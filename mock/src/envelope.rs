@@ -56,6 +56,12 @@ impl ApiError {
         )
     }
 
+    /// The same error with its status key spelled `statusCode`, as Attio documents for find-or-create.
+    pub fn camel_case(mut self) -> Self {
+        self.camel_case_status = true;
+        self
+    }
+
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(

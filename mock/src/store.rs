@@ -189,11 +189,10 @@ impl Store {
             .enumerate()
             .map(|(i, (object, record_id))| {
                 let (object_slug, object_id) = state.resolve_object(object).ok_or_else(|| {
-                    let mut e = ApiError::validation(format!(
+                    ApiError::validation(format!(
                         "Body payload validation error at \"data.linked_records[{i}].object\": object \"{object}\" does not exist"
-                    ));
-                    e.camel_case_status = true;
-                    e
+                    ))
+                    .camel_case()
                 })?;
                 Ok(LinkedRecord { object_slug, object_id, record_id: *record_id })
             })

@@ -26,12 +26,11 @@ pub struct NewMeeting {
 }
 
 fn invalid(path: &str, what: impl std::fmt::Display) -> ApiError {
-    let mut error = ApiError::validation(format!(
+    // Attio documents find-or-create's 400 with the key `statusCode`.
+    ApiError::validation(format!(
         "Body payload validation error at \"{path}\": {what}"
-    ));
-    // Attio documents this operation's 400 with the key `statusCode`.
-    error.camel_case_status = true;
-    error
+    ))
+    .camel_case()
 }
 
 /// Parses a JSON body; a body that is not JSON is a 400 too.
