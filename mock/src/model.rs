@@ -1,6 +1,6 @@
 //! What the fake stores, and how Attio renders it.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -21,11 +21,7 @@ impl Time {
     pub fn instant_in(&self, tz: chrono_tz::Tz) -> DateTime<Utc> {
         match self {
             Time::At { instant, .. } => *instant,
-            Time::Date(date) => tz
-                .from_local_datetime(&date.and_time(NaiveTime::MIN))
-                .earliest()
-                .map(|local| local.with_timezone(&Utc))
-                .unwrap_or_else(|| Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN))),
+            Time::Date(date) => local_to_utc(tz, date.and_time(NaiveTime::MIN)),
         }
     }
 
@@ -48,6 +44,20 @@ impl Time {
             Time::Date(date) => json!({"date": date.format("%Y-%m-%d").to_string()}),
         }
     }
+}
+
+/// The instant of a local wall-clock time in `tz`: the earlier one when clocks go back, and when clocks
+/// jump forward over it (Santiago skips 00:00-01:00 on some dates), the first instant after the gap.
+pub fn local_to_utc(tz: chrono_tz::Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let mut candidate = local;
+    // Gaps last at most a few hours; a minute's step finds the end of one.
+    for _ in 0..=24 * 60 {
+        if let Some(at) = tz.from_local_datetime(&candidate).earliest() {
+            return at.with_timezone(&Utc);
+        }
+        candidate += chrono::Duration::minutes(1);
+    }
+    Utc.from_utc_datetime(&local)
 }
 
 /// A participant as stored.

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use http_body_util::{BodyExt, Limited, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::server::conn::http1;
@@ -176,9 +177,16 @@ async fn truncate(response: Response<Body>) -> Result<Response<Body>, io::Error>
         header::HeaderValue::from(bytes.len()),
     );
     let half: Bytes = bytes.slice(..bytes.len() / 2);
-    let frames = futures_util::stream::iter([
-        Ok(Frame::data(half)),
-        Err(io::Error::other("body truncated by an injected fault")),
-    ]);
-    Ok(Response::from_parts(parts, StreamBody::new(frames).boxed()))
+    // hyper flushes what it holds only when the body stalls; without the pause the error would discard
+    // the headers and the half body, and the fault would look like a dropped connection.
+    let frames = futures_util::stream::iter([Ok(Frame::data(half))]).chain(
+        futures_util::stream::once(async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Err(io::Error::other("body truncated by an injected fault"))
+        }),
+    );
+    Ok(Response::from_parts(
+        parts,
+        BodyExt::boxed(StreamBody::new(frames)),
+    ))
 }

@@ -1,11 +1,11 @@
 //! The validation rules of find-or-create and create-call-recording, answered with Attio's 400 envelope.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::envelope::ApiError;
-use crate::model::{Participant, Time};
+use crate::model::{Participant, Time, local_to_utc};
 
 /// Participant statuses Attio accepts.
 pub const PARTICIPANT_STATUSES: [&str; 4] = ["accepted", "tentative", "declined", "pending"];
@@ -214,10 +214,7 @@ pub fn parse_instant(text: &str, tz: Option<chrono_tz::Tz>) -> Option<DateTime<U
         return Some(at.with_timezone(&Utc));
     }
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
-    let tz = tz.unwrap_or(chrono_tz::Tz::UTC);
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map(|at| at.with_timezone(&Utc))
+    Some(local_to_utc(tz.unwrap_or(chrono_tz::Tz::UTC), naive))
 }
 
 /// The de-duplication key: the plain id, or the iCal identity (uid, provider and, for exceptions of

@@ -7,7 +7,10 @@ const BINARY: &str = env!("CARGO_BIN_EXE_attio-meetings-mock");
 
 /// Kills the server when the test ends, whatever happens. Keeps its stdout open meanwhile, so that the
 /// server's later prints do not hit a closed pipe.
-struct Server(Child, #[allow(dead_code)] BufReader<std::process::ChildStdout>);
+struct Server(
+    Child,
+    #[allow(dead_code)] BufReader<std::process::ChildStdout>,
+);
 
 impl Drop for Server {
     fn drop(&mut self) {

@@ -238,8 +238,6 @@ struct Harness {
     token: String,
     validated: usize,
     failures: Vec<String>,
-    /// Non-conformances that are known and explained, with the explanation.
-    known: Vec<String>,
     /// `(operation id, status)` answered, with how many times and whether the spec declares it.
     seen: BTreeMap<(String, u16), (usize, bool)>,
 }
@@ -253,7 +251,6 @@ struct Call<'h> {
     body: Option<(Vec<u8>, &'static str)>,
     auth: Auth,
     expect: Option<u16>,
-    deviation: Option<&'static str>,
 }
 
 /// A response as the scenario needs it.
@@ -274,7 +271,6 @@ impl Harness {
             token: server.token().to_string(),
             validated: 0,
             failures: Vec::new(),
-            known: Vec::new(),
             seen: BTreeMap::new(),
         }
     }
@@ -293,7 +289,6 @@ impl Harness {
             body: None,
             auth: Auth::Good,
             expect: None,
-            deviation: None,
         }
     }
 
@@ -332,13 +327,6 @@ impl Call<'_> {
         self
     }
 
-    /// Marks a response known not to conform, with the reason. Its failure is listed, not fatal; if it
-    /// conforms after all, that is reported so the mark gets removed.
-    fn known_deviation(mut self, reason: &'static str) -> Self {
-        self.deviation = Some(reason);
-        self
-    }
-
     async fn send(self) -> Reply {
         let Call {
             h,
@@ -348,7 +336,6 @@ impl Call<'_> {
             body,
             auth,
             expect,
-            deviation,
         } = self;
         let mut request = h
             .client
@@ -400,20 +387,10 @@ impl Call<'_> {
             .entry((h.spec.operation_id(template, &method), status))
             .or_insert((0, declared));
         entry.0 += 1;
-        match (result, deviation) {
-            (Ok(_), None) => {}
-            (Ok(_), Some(reason)) => h.failures.push(format!(
-                "{what}: marked as a known deviation ({reason}) but conforms now: remove the mark"
-            )),
-            (Err(problems), None) => {
-                for problem in problems {
-                    h.failures.push(format!("{what}: {problem}"));
-                }
+        if let Err(problems) = result {
+            for problem in problems {
+                h.failures.push(format!("{what}: {problem}"));
             }
-            (Err(problems), Some(reason)) => h.known.push(format!(
-                "{what}: {reason}\n      {}",
-                problems.join("\n      ")
-            )),
         }
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Reply { status, json }
@@ -1367,12 +1344,6 @@ async fn every_response_conforms_to_the_spec() {
                     ));
                 }
             }
-        }
-    }
-    if !h.known.is_empty() {
-        println!("known non-conformances ({}):", h.known.len());
-        for known in &h.known {
-            println!("  {known}");
         }
     }
     assert!(
