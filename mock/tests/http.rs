@@ -168,9 +168,10 @@ impl Api {
         .await
     }
 
-    /// Polls a recording until it leaves `processing` (at most ~1.5 s); its last status.
+    /// Polls a recording until it leaves `processing` (at most 5 s, generous for a loaded machine); its
+    /// last status.
     async fn wait_processed(&self, meeting: &str, recording: &str) -> String {
-        let deadline = Instant::now() + Duration::from_millis(1500);
+        let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             let reply = self
                 .get(
@@ -257,7 +258,8 @@ fn assert_validation(reply: &Reply, status_key: &str) {
     assert_eq!(reply.body["type"], "invalid_request_error");
 }
 
-/// `Retry-After` as an HTTP date, within about two seconds from now.
+/// `Retry-After` as an HTTP date, at most two seconds ahead (and not long past: the lower bound allows
+/// for a slow machine between the server's answer and this check).
 fn assert_retry_after(headers: &HeaderMap) {
     let value = headers
         .get(RETRY_AFTER)
@@ -270,7 +272,7 @@ fn assert_retry_after(headers: &HeaderMap) {
     let now = chrono::Utc::now();
     let ahead = at.with_timezone(&chrono::Utc) - now;
     assert!(
-        ahead > chrono::Duration::milliseconds(-1000) && ahead <= chrono::Duration::seconds(2),
+        ahead > chrono::Duration::seconds(-5) && ahead <= chrono::Duration::seconds(2),
         "Retry-After {value} is {ahead} from now"
     );
 }
@@ -1718,13 +1720,30 @@ async fn a_burst_of_reads_is_rate_limited_with_an_http_date() {
         .await
         .unwrap();
     let api = Api::new(&server);
+    let unix_second = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    let first_second = unix_second();
     let replies = burst(&api, 20, "/v2/meetings").await;
+    // The windows the burst touched; on a slow machine it may span several.
+    let windows = (unix_second() - first_second + 1) as usize;
     let ok = replies.iter().filter(|r| r.status == 200).count();
     let limited: Vec<&Reply> = replies.iter().filter(|r| r.status == 429).collect();
     assert_eq!(ok + limited.len(), 20, "only 200 and 429 expected");
-    // At most 5 per second; a burst may straddle one second boundary.
-    assert!((5..=10).contains(&ok), "{ok} admitted");
-    assert!(!limited.is_empty());
+    assert!(
+        ok >= 5 && ok <= 5 * windows,
+        "{ok} admitted over {windows} one-second windows"
+    );
+    if windows == 1 {
+        assert_eq!(ok, 5, "exactly the limit is admitted within one second");
+    }
+    assert!(
+        windows >= 4 || !limited.is_empty(),
+        "nothing limited over {windows} windows"
+    );
     for reply in limited {
         assert_rate_limited(reply);
     }
@@ -2203,8 +2222,8 @@ async fn dropping_the_server_stops_it() {
     let url = format!("{}/v2/meetings", server.base_url());
     assert_eq!(Api::new(&server).get("/v2/meetings", &[]).await.status, 200);
     drop(server);
-    // The server task ends asynchronously; give it up to a second.
-    let deadline = Instant::now() + Duration::from_secs(1);
+    // The server task ends asynchronously; give it time even on a loaded machine.
+    let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         match client().get(&url).send().await {
             Err(err) if err.is_connect() => break,
