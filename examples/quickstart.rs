@@ -1,109 +1,79 @@
 //! The main job: `cargo run --example quickstart`.
 //!
-//! Without `ATTIO_API_KEY` it starts the embedded fake Attio server and, with the generated client,
-//! syncs two meetings (one timed, one all-day), re-sends the first to show de-duplication, lists with a
-//! filter across pages, gets a meeting, attaches a call recording and reads its transcript.
+//! Without `ATTIO_API_KEY` it starts the embedded fake Attio server and: syncs a timed meeting and an
+//! all-day one, re-sends the first to show de-duplication, lists with a filter across pages, gets a
+//! meeting, attaches a call recording and reads its transcript.
 //!
-//! With `ATTIO_API_KEY` set it talks to the real Attio instead and only reads, unless `--write` is given,
-//! in which case it also finds-or-creates one example meeting (de-duplicated, so running it twice creates
-//! one meeting).
+//! With `ATTIO_API_KEY` set it talks to the real Attio and only reads, unless `--write` is given, in which
+//! case it also finds-or-creates one example meeting (de-duplicated: running it twice creates one).
 
 use std::error::Error;
 use std::time::Duration;
 
-use attio_meetings::Client;
+use attio_meetings::types::ParticipantStatus;
 use attio_meetings::types::{
-    CallRecordingStatus, ExternalId, ExternalRef, FindOrCreateMeetingRequest, Meeting, MeetingTime,
-    NewCallRecording, NewMeeting, NewParticipant, ParticipantStatus,
+    CallRecordingStatus, ExternalRef, Meeting, MeetingSort, MeetingTime, NewMeeting, NewParticipant,
 };
+use attio_meetings::{Client, Pacing};
 use attio_meetings_mock::MockServer;
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use futures_util::TryStreamExt;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
-    let writes = std::env::args().any(|a| a == "--write");
-    match std::env::var("ATTIO_API_KEY") {
-        Ok(token) => {
-            let base =
-                std::env::var("ATTIO_BASE_URL").unwrap_or_else(|_| "https://api.attio.com".into());
-            println!(
-                "Talking to {base} ({}).",
-                if writes {
-                    "reads and one find-or-create"
-                } else {
-                    "reads only"
-                }
-            );
-            real(&client(&base, &token)?, writes).await
-        }
-        Err(_) => {
-            let server = MockServer::start().await?;
-            println!(
-                "Started the embedded fake Attio at {} (set ATTIO_API_KEY to use the real one).\n",
-                server.base_url()
-            );
-            tour(&client(server.base_url(), server.token())?).await
-        }
+    if std::env::var_os("ATTIO_API_KEY").is_some() {
+        let writes = std::env::args().any(|a| a == "--write");
+        let client = Client::builder()
+            .token(std::env::var("ATTIO_API_KEY")?)
+            .pacing(Pacing::attio())
+            .build()?;
+        println!(
+            "Talking to {} ({}).",
+            client.base_url(),
+            if writes {
+                "reads and one find-or-create"
+            } else {
+                "reads only"
+            }
+        );
+        return real(&client, writes).await;
     }
-}
-
-/// The generated client, with the token sent as a sensitive bearer header.
-fn client(base_url: &str, token: &str) -> Result<Client> {
-    let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))?;
-    auth.set_sensitive(true);
-    let http = reqwest::Client::builder()
-        .user_agent(concat!(
-            "attio-meetings/",
-            env!("CARGO_PKG_VERSION"),
-            " (quickstart)"
-        ))
-        .default_headers(
-            [(reqwest::header::AUTHORIZATION, auth)]
-                .into_iter()
-                .collect(),
-        )
+    let server = MockServer::start().await?;
+    println!(
+        "Started the embedded fake Attio at {} (set ATTIO_API_KEY to use the real one).\n",
+        server.base_url()
+    );
+    let client = Client::builder()
+        .token(server.token())
+        .base_url(server.base_url())
         .build()?;
-    Ok(Client::new_with_client(base_url, http))
+    tour(&client).await
 }
 
-fn participant(email: &str, organizer: bool) -> NewParticipant {
-    NewParticipant {
-        email_address: email.into(),
-        is_organizer: organizer,
-        status: ParticipantStatus::Accepted,
-    }
+fn new_york(rfc3339: &str) -> Result<DateTime<FixedOffset>> {
+    Ok(DateTime::parse_from_rfc3339(rfc3339)?)
 }
 
-fn timed(rfc3339: &str) -> Result<MeetingTime> {
-    Ok(MeetingTime::Timed {
-        datetime: DateTime::parse_from_rfc3339(rfc3339)?,
-        timezone: Some("America/New_York".into()),
-    })
-}
-
-fn sync_request(
+fn meeting(
     title: &str,
     start: MeetingTime,
     end: MeetingTime,
-    all_day: bool,
-    id: &str,
-) -> Result<FindOrCreateMeetingRequest> {
-    Ok(FindOrCreateMeetingRequest {
-        data: NewMeeting {
-            title: title.into(),
-            description: format!("{title}, synced by the attio-meetings quickstart."),
-            start,
-            end,
-            is_all_day: all_day,
-            participants: vec![
-                participant("ada@example.com", true),
-                participant("grace@example.com", false),
-            ],
-            linked_records: Vec::new(),
-            external_ref: ExternalRef::ExternalId(ExternalId::try_from(id)?),
-        },
+    external_id: &str,
+) -> Result<NewMeeting> {
+    Ok(NewMeeting {
+        title: title.into(),
+        description: format!("{title}, synced by the attio-meetings quickstart."),
+        is_all_day: matches!(start, MeetingTime::AllDay { .. }),
+        start,
+        end,
+        participants: vec![
+            NewParticipant::organizer("ada@example.com"),
+            NewParticipant::attendee("grace@example.com", ParticipantStatus::Tentative),
+        ],
+        linked_records: Vec::new(),
+        external_ref: ExternalRef::id(external_id)?,
     })
 }
 
@@ -117,154 +87,94 @@ fn show(meeting: &Meeting) -> String {
 
 async fn tour(client: &Client) -> Result<()> {
     // 1. Find-or-create a timed meeting and an all-day one.
-    let kickoff = sync_request(
+    let start = new_york("2027-11-27T14:00:00-05:00")?;
+    let kickoff = meeting(
         "Onboarding kickoff",
-        timed("2027-11-27T14:00:00-05:00")?,
-        timed("2027-11-27T15:00:00-05:00")?,
-        false,
+        MeetingTime::at(start, "America/New_York"),
+        MeetingTime::at(start + chrono::Duration::hours(1), "America/New_York"),
         "crm-event-1001",
     )?;
-    let first = client
-        .find_or_create_meeting()
-        .body(kickoff.clone())
-        .send()
-        .await?
-        .into_inner()
-        .data;
+    let first = client.meetings().find_or_create(kickoff.clone()).await?;
     println!("find-or-create  {}", show(&first));
-    let offsite = sync_request(
+    let offsite = meeting(
         "Team offsite",
-        MeetingTime::AllDay {
-            date: NaiveDate::from_ymd_opt(2027, 12, 1).ok_or("bad date")?,
-        },
-        MeetingTime::AllDay {
-            date: NaiveDate::from_ymd_opt(2027, 12, 3).ok_or("bad date")?,
-        },
-        true,
+        MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 12, 1).ok_or("bad date")?),
+        MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 12, 3).ok_or("bad date")?),
         "crm-event-1002",
     )?;
-    let all_day = client
-        .find_or_create_meeting()
-        .body(offsite)
-        .send()
-        .await?
-        .into_inner()
-        .data;
-    println!("find-or-create  {}", show(&all_day));
+    println!(
+        "find-or-create  {}",
+        show(&client.meetings().find_or_create(offsite).await?)
+    );
 
     // 2. Re-sending the same external_ref finds the same meeting instead of creating another.
-    let again = client
-        .find_or_create_meeting()
-        .body(kickoff)
-        .send()
-        .await?
-        .into_inner()
-        .data;
+    let again = client.meetings().find_or_create(kickoff).await?;
     println!(
         "re-sent         same id: {} ({})\n",
-        again.id.meeting_id == first.id.meeting_id,
+        again.id == first.id,
         again.id.meeting_id
     );
 
-    // 3. A few weekly check-ins with one participant, then a filtered listing, two per page.
-    let first_check_in = DateTime::parse_from_rfc3339("2027-12-06T10:00:00-05:00")?;
+    // 3. Weekly check-ins with one participant, then a filtered listing, two per page.
+    let check_in = new_york("2027-12-06T10:00:00-05:00")?;
     for week in 0..5 {
-        let start = first_check_in + chrono::Duration::weeks(week);
-        let at = |datetime| MeetingTime::Timed {
-            datetime,
-            timezone: Some("America/New_York".into()),
-        };
-        let title = format!("Weekly check-in #{}", week + 1);
-        let mut request = sync_request(
-            &title,
-            at(start),
-            at(start + chrono::Duration::minutes(30)),
-            false,
+        let start = check_in + chrono::Duration::weeks(week);
+        let mut m = meeting(
+            &format!("Weekly check-in #{}", week + 1),
+            MeetingTime::at(start, "America/New_York"),
+            MeetingTime::at(start + chrono::Duration::minutes(30), "America/New_York"),
             &format!("checkin-{week}"),
         )?;
-        request.data.participants = vec![participant("linus@example.com", true)];
-        client.find_or_create_meeting().body(request).send().await?;
+        m.participants = vec![NewParticipant::organizer("linus@example.com")];
+        client.meetings().find_or_create(m).await?;
     }
-    let mut cursor: Option<String> = None;
-    let mut page_number = 1;
-    loop {
-        let mut call = client
-            .list_meetings()
-            .participants("linus@example.com")
-            .limit(2u8);
-        if let Some(cursor) = &cursor {
-            call = call.cursor(cursor.clone());
-        }
-        let page = call.send().await?.into_inner();
-        println!("page {page_number} of meetings with linus@example.com:");
+    let mut pages = Box::pin(
+        client
+            .meetings()
+            .list()
+            .participants(["linus@example.com"])
+            .limit(2)
+            .pages(),
+    );
+    let mut number = 1;
+    while let Some(page) = pages.try_next().await? {
+        println!("page {number} of meetings with linus@example.com:");
         for meeting in &page.data {
             println!("  {}", show(meeting));
         }
-        match page.pagination.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-        page_number += 1;
+        number += 1;
     }
 
     // 4. Get one meeting by id.
-    let got = client
-        .get_meeting()
-        .meeting_id(first.id.meeting_id)
-        .send()
-        .await?
-        .into_inner()
-        .data;
+    let got = client.meetings().get(first.id.meeting_id).await?;
     println!(
         "\nget             {} with {} participants",
         show(&got),
         got.participants.len()
     );
 
-    // 5. Attach a call recording, wait for Attio (the fake) to process it, read the transcript.
-    let recording = client
-        .create_call_recording()
-        .meeting_id(first.id.meeting_id)
-        .body(attio_meetings::types::CreateCallRecordingRequest {
-            data: NewCallRecording {
-                video_url: "https://example.com/recordings/kickoff.mp4".into(),
-            },
-        })
-        .send()
-        .await?
-        .into_inner()
-        .data;
+    // 5. Attach a call recording, wait for Attio (here the fake) to process it, read the transcript.
+    let recordings = client.call_recordings(first.id.meeting_id);
+    let mut recording = recordings
+        .create("https://example.com/recordings/kickoff.mp4")
+        .await?;
     println!(
         "call recording  {} is {}",
         recording.id.call_recording_id, recording.status
     );
-    let mut status = recording.status;
-    for _ in 0..40 {
-        if status != CallRecordingStatus::Processing {
+    for _ in 0..50 {
+        if recording.status != CallRecordingStatus::Processing {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let current = client
-            .get_call_recording()
-            .meeting_id(first.id.meeting_id)
-            .call_recording_id(recording.id.call_recording_id)
-            .send()
-            .await?;
-        status = current.into_inner().data.status;
+        recording = recordings.get(recording.id.call_recording_id).await?;
     }
-    println!("call recording  is now {status}");
+    println!("call recording  is now {}", recording.status);
     let transcript = client
-        .get_transcript()
-        .meeting_id(first.id.meeting_id)
-        .call_recording_id(recording.id.call_recording_id)
-        .send()
-        .await?
-        .into_inner();
-    println!(
-        "transcript      {} segments on the first page:",
-        transcript.data.transcript.len()
-    );
-    for line in transcript.data.raw_transcript.lines() {
+        .transcript(first.id.meeting_id, recording.id.call_recording_id)
+        .await?;
+    println!("transcript      {} segments:", transcript.transcript.len());
+    for line in transcript.raw_transcript.lines() {
         println!("  {line}");
     }
     Ok(())
@@ -272,44 +182,35 @@ async fn tour(client: &Client) -> Result<()> {
 
 async fn real(client: &Client, writes: bool) -> Result<()> {
     if writes {
-        let request = sync_request(
+        let start = new_york("2027-11-27T14:00:00-05:00")?;
+        let example = meeting(
             "attio-meetings quickstart",
-            timed("2027-11-27T14:00:00-05:00")?,
-            timed("2027-11-27T15:00:00-05:00")?,
-            false,
+            MeetingTime::at(start, "America/New_York"),
+            MeetingTime::at(start + chrono::Duration::hours(1), "America/New_York"),
             "attio-meetings-quickstart-example",
         )?;
-        let meeting = client
-            .find_or_create_meeting()
-            .body(request)
-            .send()
-            .await?
-            .into_inner()
-            .data;
-        println!("find-or-create  {}", show(&meeting));
+        println!(
+            "find-or-create  {}",
+            show(&client.meetings().find_or_create(example).await?)
+        );
     }
     let page = client
-        .list_meetings()
-        .limit(10u8)
-        .sort("start_desc")
-        .send()
-        .await?
-        .into_inner();
+        .meetings()
+        .list()
+        .limit(10)
+        .sort(MeetingSort::StartDesc)
+        .await?;
     println!("{} most recent meetings:", page.data.len());
     for meeting in &page.data {
         println!("  {}", show(meeting));
     }
     if let Some(meeting) = page.data.first() {
         let recordings = client
-            .list_call_recordings()
-            .meeting_id(meeting.id.meeting_id)
-            .send()
-            .await?
-            .into_inner();
-        println!(
-            "{} call recordings on the newest meeting",
-            recordings.data.len()
-        );
+            .call_recordings(meeting.id.meeting_id)
+            .list()
+            .collect_all()
+            .await?;
+        println!("{} call recordings on the newest meeting", recordings.len());
     }
     Ok(())
 }

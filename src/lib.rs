@@ -1,39 +1,75 @@
 //! A typed client for Attio's Meetings API: meetings, their call recordings and transcripts.
 //!
-//! The request and response types ([`types`]) and the client calls ([`Client`]) are generated at build
-//! time from `spec/attio-meetings.yaml` by progenitor (see the `attio-meetings-codegen` crate). Every call
-//! is a builder ending in `send()`:
-//!
 //! ```no_run
-//! use attio_meetings::Client;
-//! use attio_meetings::types::MeetingSort;
+//! use attio_meetings::{Client, types::{MeetingTime, NewMeeting, NewParticipant, ExternalRef}};
 //!
-//! # async fn demo(token: &str) -> Result<(), Box<dyn std::error::Error>> {
-//! let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))?;
-//! auth.set_sensitive(true);
-//! let http = reqwest::Client::builder()
-//!     .default_headers([(reqwest::header::AUTHORIZATION, auth)].into_iter().collect())
-//!     .build()?;
-//! let client = Client::new_with_client("https://api.attio.com", http);
-//!
-//! let page = client
-//!     .list_meetings()
-//!     .limit(50u8)
-//!     .sort(MeetingSort::StartDesc)
-//!     .send()
+//! # async fn demo() -> Result<(), attio_meetings::Error> {
+//! let client = Client::from_env()?; // ATTIO_API_KEY
+//! let start = chrono::DateTime::parse_from_rfc3339("2027-11-27T14:00:00-05:00").unwrap();
+//! let meeting = client
+//!     .meetings()
+//!     .find_or_create(NewMeeting {
+//!         title: "Onboarding".into(),
+//!         description: "First call".into(),
+//!         start: MeetingTime::at(start, "America/New_York"),
+//!         end: MeetingTime::at(start + chrono::Duration::hours(1), "America/New_York"),
+//!         is_all_day: false,
+//!         participants: vec![NewParticipant::organizer("ada@example.com")],
+//!         linked_records: vec![],
+//!         external_ref: ExternalRef::id("crm-event-42")?,
+//!     })
 //!     .await?;
-//! for meeting in &page.data {
-//!     println!("{} ({})", meeting.title, meeting.id.meeting_id);
-//! }
+//! println!("{} is {}", meeting.title, meeting.id.meeting_id);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Enums Attio may extend (statuses, actor types, ...) have an `Unknown(String)` variant, so a value added
-//! on Attio's side decodes instead of failing. Errors of every status decode into [`types::AttioError`].
+//! - [`Client`] (from a token, `ATTIO_API_KEY`, or [`ClientBuilder`]) is cheap to clone and shared
+//!   across tasks. Calls are builders that send when awaited: `client.meetings().list()`,
+//!   `.find_or_create(..)`, `.get(id)`; `client.call_recordings(meeting_id).create(url)`, ...;
+//!   `client.transcript(meeting_id, recording_id)`.
+//! - Failures are one [`Error`]: Attio's envelope with status, headers and `Retry-After`
+//!   ([`Error::Api`]), network and timeout failures saying whether the request may have been applied,
+//!   decode failures with the JSON path, and input refused before sending.
+//! - Retries follow [`RetryPolicy`] (jittered exponential backoff, `Retry-After` honoured, a shared
+//!   [`RetryBudget`]), only where safe: create-call-recording is not retried after an ambiguous failure.
+//!   [`Pacing`] keeps bulk work under Attio's rate limits.
+//! - Lists stream across pages with the next page prefetched: `.stream()`, `.pages()`, `.collect_all()`.
+//! - [`types`] holds the request and response types, generated at build time from the OpenAPI spec;
+//!   string enums have an `Unknown(String)` variant so values Attio adds later still decode. [`raw`] is
+//!   the generated low-level client, without retries.
+
+mod call_recordings;
+mod client;
+mod error;
+mod helpers;
+mod meetings;
+mod pacing;
+mod paginate;
+mod retry;
+mod token;
+mod transcripts;
+mod transport;
+mod validate;
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/attio_meetings.rs"));
 }
 
-pub use generated::*;
+pub use call_recordings::{
+    CallRecordings, CreateCallRecording, DeleteCallRecording, GetCallRecording, ListCallRecordings,
+};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV};
+pub use error::{ApiError, DecodeError, Error, Result, Sent};
+pub use generated::types;
+pub use meetings::{FindOrCreateMeeting, GetMeeting, ListMeetings, Meetings, Pending};
+pub use pacing::Pacing;
+pub use retry::{RetryBudget, RetryPolicy};
+pub use token::ApiToken;
+pub use transcripts::GetTranscript;
+
+/// The client progenitor generates from the spec: one method per operation, no retries, no pacing, the
+/// token left to you (e.g. as a default header of the `reqwest::Client`). Prefer [`Client`].
+pub mod raw {
+    pub use crate::generated::{ByteStream, Client, Error, ResponseValue, builder, prelude};
+}

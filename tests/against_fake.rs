@@ -1,12 +1,12 @@
-//! The generated client against the fake server, over HTTP: every operation decodes, errors decode into
+//! The generated (raw) client against the fake server, over HTTP: every operation decodes, errors decode into
 //! `AttioError` (both status-key spellings), and the fake's state agrees with what the client saw.
 
+use attio_meetings::raw::{Client, Error};
 use attio_meetings::types::{
     AttioError, CallRecordingStatus, CreateCallRecordingRequest, ExternalId, ExternalRef,
     FindOrCreateMeetingRequest, MeetingSort, MeetingTime, NewCallRecording, NewMeeting,
     NewParticipant, ParticipantStatus,
 };
-use attio_meetings::{Client, Error};
 use attio_meetings_mock::{Limits, MockServer, Operation};
 use chrono::DateTime;
 

@@ -1,0 +1,198 @@
+//! The one error type of the client.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// Whether a failed request may have reached Attio.
+///
+/// A write that failed with [`Sent::Maybe`] may have been applied: re-sending a non-idempotent one (create
+/// call recording) could apply it twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// The request provably never left (e.g. the connection could not be established).
+    No,
+    /// The request may have been received and processed.
+    Maybe,
+}
+
+/// Everything that can go wrong calling Attio.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Attio answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request did not complete: connection refused or reset, TLS failure, body cut off.
+    #[error("request to Attio failed: {source}{}", maybe_applied(*sent))]
+    Transport {
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+        /// Whether the request may have been processed.
+        sent: Sent,
+    },
+    /// No complete answer within the timeout.
+    #[error("request to Attio timed out after {after:?}{}", maybe_applied(*sent))]
+    Timeout {
+        /// The timeout that fired.
+        after: Duration,
+        /// Whether the request may have been processed.
+        sent: Sent,
+    },
+    /// Attio answered, but the body is not what the API promises.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+    /// The input was refused before anything was sent.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The offending field, e.g. `limit` or `data.end`.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+fn maybe_applied(sent: Sent) -> &'static str {
+    match sent {
+        Sent::No => " (the request was not sent)",
+        Sent::Maybe => " (the request may have been applied)",
+    }
+}
+
+/// An error answer of Attio: the status, Attio's envelope, and the raw response.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The envelope's `type` (e.g. `invalid_request_error`, `rate_limit_error`); empty when the body was
+    /// not Attio's envelope (say, an HTML page from a proxy).
+    pub kind: String,
+    /// The envelope's `code` (e.g. `validation_type`, `not_found`, `rate_limit_exceeded`); may be empty.
+    pub code: String,
+    /// The envelope's message, or an excerpt of a body that was not an envelope.
+    pub message: String,
+    /// When Attio allows the next attempt (from `Retry-After`, either form).
+    pub retry_after: Option<SystemTime>,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw response body (bounded by the client's body limit).
+    pub body: Bytes,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Attio answered {}: {}", self.status, self.message)?;
+        if !self.code.is_empty() {
+            write!(f, " ({}/{})", self.kind, self.code)?;
+        }
+        Ok(())
+    }
+}
+
+/// A response body that could not be decoded.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    /// HTTP status of the response.
+    pub status: StatusCode,
+    /// Which operation answered it.
+    pub operation: &'static str,
+    /// JSON path of the failure (e.g. `data[3].start.datetime`); `.` for the whole body.
+    pub path: String,
+    /// What serde or the reader reported.
+    pub message: String,
+    /// The start of the body, at most [`DecodeError::EXCERPT`] bytes, lossily as text.
+    pub excerpt: String,
+}
+
+impl DecodeError {
+    /// Bytes of the body kept in [`DecodeError::excerpt`].
+    pub const EXCERPT: usize = 512;
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the {} answer of {} at `{}`: {} (body starts {:?})",
+            self.status, self.operation, self.path, self.message, self.excerpt
+        )
+    }
+}
+
+impl Error {
+    /// The API error, when Attio answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status Attio answered with, if it answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode(decode) => Some(decode.status),
+            _ => None,
+        }
+    }
+
+    /// 404: the meeting, recording or transcript does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// 429: over Attio's rate limit; see [`Error::retry_after`].
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// The request was refused as invalid, by Attio (400) or before sending ([`Error::InvalidInput`]).
+    pub fn is_validation(&self) -> bool {
+        matches!(self, Error::InvalidInput { .. }) || self.status() == Some(StatusCode::BAD_REQUEST)
+    }
+
+    /// Whether trying the same request again later may succeed (rate limits, server errors, network
+    /// failures, timeouts). It says nothing about whether a retry is *safe*: see [`Error::may_have_been_applied`].
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => {
+                api.status == StatusCode::TOO_MANY_REQUESTS || api.status.is_server_error()
+            }
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Decode(decode) => decode.status.is_success(),
+            Error::InvalidInput { .. } => false,
+        }
+    }
+
+    /// Whether the failed request may have been processed by Attio (so a non-idempotent write may have
+    /// been applied). False for refusals Attio answered with 4xx, for input refused before sending and for
+    /// connection failures before anything was sent.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Error::Api(api) => api.status.is_server_error(),
+            Error::Transport { sent, .. } | Error::Timeout { sent, .. } => *sent == Sent::Maybe,
+            Error::Decode(decode) => decode.status.is_success(),
+            Error::InvalidInput { .. } => false,
+        }
+    }
+
+    /// When Attio allows the next attempt, for 429s (and any answer carrying `Retry-After`).
+    pub fn retry_after(&self) -> Option<SystemTime> {
+        self.api().and_then(|api| api.retry_after)
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Result of a client call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
