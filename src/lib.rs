@@ -73,3 +73,8 @@ pub use transcripts::GetTranscript;
 pub mod raw {
     pub use crate::generated::{ByteStream, Client, Error, ResponseValue, builder, prelude};
 }
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
