@@ -39,6 +39,8 @@
 //!   string enums have an `Unknown(String)` variant so values Attio adds later still decode. [`raw`] is
 //!   the generated low-level client, without retries.
 
+#![warn(missing_docs)]
+
 mod call_recordings;
 mod client;
 mod error;
@@ -52,6 +54,8 @@ mod transcripts;
 mod transport;
 mod validate;
 
+// progenitor documents operations and schemas, not every builder method it emits.
+#[allow(missing_docs)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/attio_meetings.rs"));
 }
