@@ -1,0 +1,442 @@
+//! Performance of the client against baselines measured in the same run.
+//!
+//! `cargo bench --bench perf` runs all; `cargo bench --bench perf -- overhead decode pagination bulk
+//! memory` picks some. Each prints absolute numbers and the ratio to its baseline; nothing is asserted.
+//! See BENCHMARKS.md for what each ratio means.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use attio_meetings::types::{MeetingPage, MeetingResponse};
+use attio_meetings::{Client, Pacing, RetryPolicy};
+use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
+use futures_util::{StreamExt, TryStreamExt, stream};
+use serde_json::{Value, json};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+fn main() -> Result<(), Error> {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    if let [mode, url, token] = args.as_slice() {
+        if mode == "memory-stream" || mode == "memory-collect" {
+            return memory_child(mode, url, token);
+        }
+    }
+    let all = ["overhead", "decode", "pagination", "bulk", "memory"];
+    let chosen: Vec<&str> = if args.is_empty() {
+        all.to_vec()
+    } else {
+        args.iter().map(String::as_str).collect()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    for name in chosen {
+        match name {
+            "overhead" => runtime.block_on(overhead())?,
+            "decode" => decode()?,
+            "pagination" => runtime.block_on(pagination())?,
+            "bulk" => runtime.block_on(bulk())?,
+            "memory" => runtime.block_on(memory())?,
+            other => eprintln!("unknown benchmark `{other}` (one of {})", all.join(", ")),
+        }
+    }
+    Ok(())
+}
+
+fn meeting_body(i: usize) -> Value {
+    let start = chrono::DateTime::parse_from_rfc3339("2027-01-04T09:00:00Z").expect("valid")
+        + chrono::Duration::minutes(i as i64 * 30);
+    json!({"data": {
+        "title": format!("Meeting {i}"),
+        "description": "Quarterly review of the account, with the renewal and the roadmap.",
+        "is_all_day": false,
+        "start": {"datetime": start.to_rfc3339(), "timezone": "America/New_York"},
+        "end": {"datetime": (start + chrono::Duration::minutes(30)).to_rfc3339(), "timezone": "America/New_York"},
+        "participants": [
+            {"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"},
+            {"email_address": format!("guest{i}@example.org"), "is_organizer": false, "status": "tentative"}
+        ],
+        "linked_records": [{"object": "people", "record_id": "891dcbfc-9141-415d-9b2a-2238a6cc012d"}],
+        "external_ref": format!("bench-{i}")
+    }})
+}
+
+async fn unlimited_fake(meetings: usize) -> Result<MockServer, Error> {
+    let server = MockServer::builder()
+        .limits(Limits::UNLIMITED)
+        .start()
+        .await?;
+    for i in 0..meetings {
+        server.store().seed_meeting(&meeting_body(i), None)?;
+    }
+    Ok(server)
+}
+
+fn client_for(server: &MockServer) -> Result<Client, Error> {
+    Ok(Client::builder()
+        .token(server.token())
+        .base_url(server.base_url())
+        .build()?)
+}
+
+/// Requests per second of `n` calls made by `call`, `concurrency` at a time.
+async fn throughput<F, Fut>(n: usize, concurrency: usize, call: F) -> Result<f64, Error>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), Error>>,
+{
+    let started = Instant::now();
+    stream::iter(0..n)
+        .map(|_| call())
+        .buffer_unordered(concurrency)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+/// 1. Our `Client` against a hand-written reqwest + serde_json call of the same endpoint.
+async fn overhead() -> Result<(), Error> {
+    let server = unlimited_fake(1).await?;
+    let id = server.store().meetings()[0]["id"]["meeting_id"]
+        .as_str()
+        .ok_or("no id")?
+        .parse()?;
+    let client = client_for(&server)?;
+    let http = reqwest::Client::new();
+    let url = format!("{}/v2/meetings/{id}", server.base_url());
+    let token = server.token().to_string();
+    let raw = || {
+        let request = http
+            .get(&url)
+            .bearer_auth(&token)
+            .header("accept", "application/json");
+        async move {
+            let bytes = request.send().await?.error_for_status()?.bytes().await?;
+            let _: MeetingResponse = serde_json::from_slice(&bytes)?;
+            Ok::<(), Error>(())
+        }
+    };
+    let ours = || {
+        let call = client.meetings().get(id);
+        async move {
+            call.await?;
+            Ok::<(), Error>(())
+        }
+    };
+    let (n, concurrency) = (3000, 16);
+    throughput(500, concurrency, raw).await?;
+    throughput(500, concurrency, ours).await?;
+    let (mut best_raw, mut best_ours) = (0f64, 0f64);
+    for _ in 0..5 {
+        best_raw = best_raw.max(throughput(n, concurrency, raw).await?);
+        best_ours = best_ours.max(throughput(n, concurrency, ours).await?);
+    }
+    println!(
+        "overhead:   {n} get_meeting at concurrency {concurrency}, best of 5: raw reqwest {best_raw:.0} req/s, \
+         Client {best_ours:.0} req/s, ratio {:.3} (target >= 0.97)",
+        best_ours / best_raw
+    );
+    Ok(())
+}
+
+/// Hand-written serde structs of the same shape as the generated `MeetingPage` (fields are decoded, not read).
+#[allow(dead_code)]
+mod hand {
+    use chrono::{DateTime, FixedOffset, NaiveDate};
+    use serde::Deserialize;
+    use uuid::Uuid;
+
+    #[derive(Deserialize)]
+    pub struct Page {
+        pub data: Vec<Meeting>,
+        pub pagination: Pagination,
+    }
+    #[derive(Deserialize)]
+    pub struct Pagination {
+        pub next_cursor: Option<String>,
+    }
+    #[derive(Deserialize)]
+    pub struct Meeting {
+        pub id: Id,
+        pub title: String,
+        pub description: String,
+        pub is_all_day: bool,
+        pub start: Time,
+        pub end: Time,
+        pub participants: Vec<Participant>,
+        pub linked_records: Vec<Linked>,
+        pub created_at: DateTime<FixedOffset>,
+        pub created_by_actor: Actor,
+    }
+    #[derive(Deserialize)]
+    pub struct Id {
+        pub workspace_id: Uuid,
+        pub meeting_id: Uuid,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    pub enum Time {
+        Timed {
+            datetime: DateTime<FixedOffset>,
+            timezone: Option<String>,
+        },
+        AllDay {
+            date: NaiveDate,
+        },
+    }
+    #[derive(Deserialize)]
+    pub struct Participant {
+        pub email_address: Option<String>,
+        pub is_organizer: bool,
+        pub status: Status,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Status {
+        Accepted,
+        Tentative,
+        Declined,
+        Pending,
+    }
+    #[derive(Deserialize)]
+    pub struct Linked {
+        pub object_slug: String,
+        pub object_id: Uuid,
+        pub record_id: Uuid,
+    }
+    #[derive(Deserialize)]
+    pub struct Actor {
+        pub id: Option<String>,
+        #[serde(rename = "type")]
+        pub kind: Option<String>,
+    }
+}
+
+/// 2. A 200-meeting page decoded into the public types vs hand-written structs.
+fn decode() -> Result<(), Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let body = runtime.block_on(async {
+        let server = unlimited_fake(200).await?;
+        let url = format!("{}/v2/meetings?limit=200", server.base_url());
+        let bytes = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(server.token())
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        Ok::<_, Error>(bytes)
+    })?;
+    let time = |f: &dyn Fn() -> Result<usize, Error>| -> Result<Duration, Error> {
+        let mut best = Duration::MAX;
+        for _ in 0..7 {
+            let started = Instant::now();
+            for _ in 0..100 {
+                std::hint::black_box(f()?);
+            }
+            best = best.min(started.elapsed() / 100);
+        }
+        Ok(best)
+    };
+    let ours = time(&|| Ok(serde_json::from_slice::<MeetingPage>(&body)?.data.len()))?;
+    let baseline = time(&|| Ok(serde_json::from_slice::<hand::Page>(&body)?.data.len()))?;
+    let tracked = time(&|| {
+        let mut de = serde_json::Deserializer::from_slice(&body);
+        Ok(serde_path_to_error::deserialize::<_, MeetingPage>(&mut de)?
+            .data
+            .len())
+    })?;
+    println!(
+        "decode:     200-meeting page ({} KB), best of 7x100: hand-written {baseline:?}, public types {ours:?}, \
+         ratio {:.3} (target >= 0.95); with JSON-path tracking {tracked:?} ({:.3}, used only to explain failures)",
+        body.len() / 1024,
+        baseline.as_secs_f64() / ours.as_secs_f64(),
+        baseline.as_secs_f64() / tracked.as_secs_f64(),
+    );
+    Ok(())
+}
+
+/// 3. 50 pages of 200 meetings with server latency and a consumer that works on each page:
+/// `.stream()` (prefetching) vs a sequential cursor loop.
+async fn pagination() -> Result<(), Error> {
+    let (pages, per_page, latency, work) = (
+        50,
+        200,
+        Duration::from_millis(40),
+        Duration::from_millis(40),
+    );
+    let server = unlimited_fake(pages * per_page).await?;
+    server.faults().add_rule(FaultRule {
+        operations: vec![Operation::ListMeetings],
+        rate: 1.0,
+        faults: vec![Fault::Latency(latency)],
+    });
+    let client = client_for(&server)?;
+
+    // Sequential: fetch, then work; the fetch time is the network total.
+    let started = Instant::now();
+    let mut network = Duration::ZERO;
+    let mut cursor: Option<String> = None;
+    let mut seen = 0;
+    loop {
+        let mut request = client.meetings().list().limit(per_page as u32);
+        if let Some(c) = cursor.take() {
+            request = request.cursor(c);
+        }
+        let fetched = Instant::now();
+        let page = request.await?;
+        network += fetched.elapsed();
+        seen += page.data.len();
+        tokio::time::sleep(work).await;
+        match page.pagination.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let sequential = started.elapsed();
+
+    let started = Instant::now();
+    let mut stream = Box::pin(client.meetings().list().limit(per_page as u32).pages());
+    let mut streamed = 0;
+    while let Some(page) = stream.try_next().await? {
+        streamed += page.data.len();
+        tokio::time::sleep(work).await;
+    }
+    let prefetched = started.elapsed();
+    let consumer = work * pages as u32;
+    let floor = network.max(consumer);
+    println!(
+        "pagination: {pages} pages x {per_page} ({seen}/{streamed} meetings), {latency:?} server latency and {work:?} \
+         work per page: network {network:.2?}, consumer {consumer:.2?}; sequential {sequential:.2?}, \
+         stream {prefetched:.2?} = {:.3} x max(network, consumer) (target <= 1.1)",
+        prefetched.as_secs_f64() / floor.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// 4. 2,000 find-or-creates against a write limit of 200/s, with and without client pacing.
+async fn bulk() -> Result<(), Error> {
+    let (n, limit, concurrency) = (2000usize, 200u32, 32usize);
+    for paced in [false, true] {
+        let server = MockServer::builder()
+            .limits(Limits {
+                reads: None,
+                writes: Some(limit),
+                create_call_recording: None,
+            })
+            .start()
+            .await?;
+        let mut builder = Client::builder()
+            .token(server.token())
+            .base_url(server.base_url())
+            .retry(
+                RetryPolicy::default()
+                    .max_attempts(20)
+                    .max_elapsed(Duration::from_secs(120)),
+            );
+        if paced {
+            builder = builder.pacing(Pacing::per_second(1000, limit, 1));
+        }
+        let client = builder.build()?;
+        let bodies: Vec<_> = (0..n).map(|i| meeting_body(i)["data"].clone()).collect();
+        let started = Instant::now();
+        let results: Vec<_> = stream::iter(bodies)
+            .map(|body| {
+                let client = client.clone();
+                async move {
+                    let meeting: attio_meetings::types::NewMeeting = serde_json::from_value(body)?;
+                    client.meetings().find_or_create(meeting).await?;
+                    Ok::<(), Error>(())
+                }
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        let elapsed = started.elapsed();
+        let failed = results.iter().filter(|r| r.is_err()).count();
+        let meetings = server.store().meetings().len();
+        let requests = server.requests(Operation::FindOrCreateMeeting) as usize;
+        let rate = (n - failed) as f64 / elapsed.as_secs_f64();
+        println!(
+            "bulk:       {n} find-or-creates, write limit {limit}/s, {} pacing: {elapsed:.2?}, {rate:.1}/s = {:.3} x limit \
+             (target >= 0.95), {failed} failed, {} duplicates, {} 429s",
+            if paced { "with" } else { "without" },
+            rate / limit as f64,
+            meetings.saturating_sub(n - failed),
+            requests - n,
+        );
+    }
+    Ok(())
+}
+
+/// 5. Peak memory of a process streaming 100k meetings vs collecting them all.
+async fn memory() -> Result<(), Error> {
+    let n = 100_000;
+    let started = Instant::now();
+    let server = Arc::new(unlimited_fake(n).await?);
+    eprintln!("memory: seeded {n} meetings in {:.1?}", started.elapsed());
+    let exe = std::env::current_exe()?;
+    for mode in ["memory-stream", "memory-collect"] {
+        let (exe, url, token) = (
+            exe.clone(),
+            server.base_url().to_string(),
+            server.token().to_string(),
+        );
+        let output = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(exe)
+                .args([mode, &url, &token])
+                .output()
+        })
+        .await??;
+        print!("{}", String::from_utf8_lossy(&output.stdout));
+        if !output.status.success() {
+            eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        }
+    }
+    Ok(())
+}
+
+/// The child of [`memory`]: one mode, then its peak RSS (`VmHWM`).
+fn memory_child(mode: &str, url: &str, token: &str) -> Result<(), Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let client = Client::builder().token(token).base_url(url).build()?;
+    let baseline = peak_rss_kb();
+    let count = runtime.block_on(async {
+        let list = client.meetings().list().limit(200);
+        if mode == "memory-stream" {
+            list.stream()
+                .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+                .await
+        } else {
+            list.collect_all().await.map(|all| all.len())
+        }
+    })?;
+    println!(
+        "memory:     {mode:<15} {count} meetings: peak RSS {} MB (process baseline {} MB)",
+        peak_rss_kb() / 1024,
+        baseline / 1024
+    );
+    Ok(())
+}
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
