@@ -20,10 +20,10 @@ fn main() -> Result<(), Error> {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    if let [mode, url, token] = args.as_slice() {
-        if mode == "memory-stream" || mode == "memory-collect" {
-            return memory_child(mode, url, token);
-        }
+    if let [mode, url, token] = args.as_slice()
+        && (mode == "memory-stream" || mode == "memory-collect")
+    {
+        return memory_child(mode, url, token);
     }
     let all = ["overhead", "decode", "pagination", "bulk", "memory"];
     let chosen: Vec<&str> = if args.is_empty() {
@@ -266,8 +266,8 @@ fn decode() -> Result<(), Error> {
     Ok(())
 }
 
-/// 3. 50 pages of 200 meetings with server latency and a consumer that works on each page:
-/// `.stream()` (prefetching) vs a sequential cursor loop.
+/// 3. 50 pages of 200 meetings with server latency and a consumer that works on each page: `.pages()`
+/// (prefetching) vs a sequential cursor loop.
 async fn pagination() -> Result<(), Error> {
     let (pages, per_page, latency, work) = (
         50,
