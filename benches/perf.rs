@@ -102,7 +102,7 @@ where
     Ok(n as f64 / started.elapsed().as_secs_f64())
 }
 
-/// 1. Our `Client` against a hand-written reqwest + serde_json call of the same endpoint.
+/// Benchmark 1: Our `Client` against a hand-written reqwest + serde_json call of the same endpoint.
 async fn overhead() -> Result<(), Error> {
     let server = unlimited_fake(1).await?;
     let id = server.store().meetings()[0]["id"]["meeting_id"]
@@ -220,7 +220,7 @@ mod hand {
     }
 }
 
-/// 2. A 200-meeting page decoded into the public types vs hand-written structs.
+/// Benchmark 2: A 200-meeting page decoded into the public types vs hand-written structs.
 fn decode() -> Result<(), Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -266,7 +266,7 @@ fn decode() -> Result<(), Error> {
     Ok(())
 }
 
-/// 3. 50 pages of 200 meetings with server latency and a consumer that works on each page: `.pages()`
+/// Benchmark 3: 50 pages of 200 meetings with server latency and a consumer that works on each page: `.pages()`
 /// (prefetching) vs a sequential cursor loop.
 async fn pagination() -> Result<(), Error> {
     let (pages, per_page, latency, work) = (
@@ -324,7 +324,7 @@ async fn pagination() -> Result<(), Error> {
     Ok(())
 }
 
-/// 4. 2,000 find-or-creates against a write limit of 200/s, with and without client pacing.
+/// Benchmark 4: 2,000 find-or-creates against a write limit of 200/s, with and without client pacing.
 async fn bulk() -> Result<(), Error> {
     let (n, limit, concurrency) = (2000usize, 200u32, 32usize);
     for paced in [false, true] {
@@ -379,7 +379,7 @@ async fn bulk() -> Result<(), Error> {
     Ok(())
 }
 
-/// 5. Peak memory of a process streaming 100k meetings vs collecting them all.
+/// Benchmark 5: Peak memory of a process streaming 100k meetings vs collecting them all.
 async fn memory() -> Result<(), Error> {
     let n = 100_000;
     let started = Instant::now();
