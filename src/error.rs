@@ -164,8 +164,8 @@ impl Error {
                 api.status == StatusCode::TOO_MANY_REQUESTS || api.status.is_server_error()
             }
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::Decode(decode) => decode.status.is_success(),
-            Error::InvalidInput { .. } => false,
+            // The same body would come back: a client/server mismatch, not a transient failure.
+            Error::Decode(_) | Error::InvalidInput { .. } => false,
         }
     }
 

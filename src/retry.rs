@@ -124,8 +124,8 @@ pub(crate) fn retry_cost(error: &Error, idempotent: bool) -> Option<u32> {
         Error::Timeout {
             sent: Sent::Maybe, ..
         } if idempotent => Some(TIMEOUT),
-        // A success answer cut off or garbled on the way (e.g. a truncated body).
-        Error::Decode(decode) if idempotent && decode.status.is_success() => Some(RETRY),
+        // A body cut off on the way is a transport error; one that arrived whole but does not decode (or is
+        // over the size limit) would arrive the same way again, so decode errors are final.
         _ => None,
     }
 }
