@@ -242,10 +242,12 @@ impl DeleteCallRecording {
         self
     }
 
-    /// Sends. Deleting twice answers 404 the second time ([`crate::Error::is_not_found`]).
+    /// Sends. Deleting a recording that does not exist is a 404 ([`crate::Error::is_not_found`]), except
+    /// when a retry finds it gone after an earlier attempt whose answer was lost: that attempt deleted it.
     pub async fn send(self) -> Result<()> {
         let mut call = Call::new(Op::DeleteCallRecording, self.path);
         call.retry = self.retry;
+        call.gone_means_done = true;
         self.client.inner.send_empty(call).await
     }
 }

@@ -74,6 +74,9 @@ pub(crate) struct Call {
     pub body: Option<Bytes>,
     /// Overrides the client's policy for this call.
     pub retry: Option<RetryPolicy>,
+    /// A 404 after an attempt that may have been applied means that attempt did the work (a delete whose
+    /// answer was lost): the call succeeded.
+    pub gone_means_done: bool,
 }
 
 impl Call {
@@ -84,6 +87,7 @@ impl Call {
             query: Vec::new(),
             body: None,
             retry: None,
+            gone_means_done: false,
         }
     }
 
@@ -116,6 +120,7 @@ impl Inner {
         let started = Instant::now();
         let mut schedule = policy.schedule();
         let mut attempt: u32 = 1;
+        let mut maybe_applied = false;
         loop {
             let span = tracing::debug_span!("attio.request", operation = op.name(), attempt);
             let outcome = async {
@@ -131,6 +136,15 @@ impl Inner {
                 }
                 Err(error) => error,
             };
+            if call.gone_means_done && maybe_applied && error.is_not_found() {
+                tracing::debug!(
+                    operation = op.name(),
+                    attempt,
+                    "404 after an ambiguous attempt: already done"
+                );
+                return decode(op, StatusCode::NO_CONTENT, &Bytes::new());
+            }
+            maybe_applied |= error.may_have_been_applied();
             let not_before = error.retry_after();
             if let (Some(pacer), Some(until)) = (&self.pacer, not_before) {
                 pacer.throttled(op.class(), until);
@@ -236,7 +250,7 @@ impl Inner {
                         "the body is larger than the limit of {} bytes",
                         self.max_body
                     ),
-                    excerpt: excerpt(&body),
+                    excerpt: excerpt(if body.is_empty() { &chunk } else { &body }),
                 })));
             }
             body.extend_from_slice(&chunk);
