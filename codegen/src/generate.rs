@@ -42,7 +42,7 @@ pub fn generate(normalised: &Value) -> Result<String> {
             format!("progenitor produced code that does not parse: {e}"),
         )
     })?;
-    postprocess::open_enums(&mut file);
+    postprocess::open_enums(&mut file)?;
     postprocess::serde_aliases(&mut file, &postprocess::aliases_in(normalised));
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }

@@ -11,6 +11,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::{Attribute, Fields, Item, ItemEnum, LitStr};
 
+use crate::error::{Result, SpecError};
 use crate::normalise::responses::ALIAS_EXTENSION;
 
 /// `(type name, wire name of a field)` -> other spellings accepted when decoding.
@@ -72,9 +73,9 @@ pub fn serde_aliases(file: &mut syn::File, aliases: &Aliases) {
 }
 
 /// Replaces every enum of unit variants in the `types` module (typify's string enums) with an open one.
-pub fn open_enums(file: &mut syn::File) {
+pub fn open_enums(file: &mut syn::File) -> Result<()> {
     let Some(items) = types_module(file) else {
-        return;
+        return Ok(());
     };
     let enums: Vec<ItemEnum> = items
         .iter()
@@ -103,12 +104,15 @@ pub fn open_enums(file: &mut syn::File) {
             }
             _ => true,
         });
-        let generated: syn::File = syn::parse2(open_enum(&def)).unwrap_or_else(|e| {
-            // Built from identifiers and string literals only, so it always parses.
-            unreachable!("open enum template does not parse: {e}")
-        });
+        let generated: syn::File = syn::parse2(open_enum(&def)).map_err(|e| {
+            SpecError::new(
+                "",
+                format!("the open form of enum `{name}` does not parse: {e}"),
+            )
+        })?;
         items.extend(generated.items);
     }
+    Ok(())
 }
 
 /// The open form of a string enum: known values as variants, anything else kept in `Unknown`.
