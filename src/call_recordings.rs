@@ -1,13 +1,12 @@
 //! `client.call_recordings(meeting_id)`: list, create, get, delete.
 
-use std::future::IntoFuture;
+use std::future::Future;
 
 use futures_util::Stream;
 use uuid::Uuid;
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::meetings::Pending;
 use crate::paginate;
 use crate::retry::RetryPolicy;
 use crate::transport::{Call, Op};
@@ -123,16 +122,7 @@ impl ListCallRecordings {
 
     /// Every page from the cursor on (the next one fetched while you handle the current one).
     pub fn pages(self) -> impl Stream<Item = Result<CallRecordingPage>> + Send + 'static {
-        let first = self.cursor.clone();
-        paginate::pages(first, move |cursor| {
-            let mut request = self.clone();
-            request.cursor = cursor;
-            async move {
-                let page = request.send().await?;
-                let next = page.pagination.next_cursor.clone();
-                Ok((page, next))
-            }
-        })
+        paginate::pages_of(self)
     }
 
     /// Every recording from the cursor on. An error ends the stream after being yielded.
@@ -148,13 +138,7 @@ impl ListCallRecordings {
     }
 }
 
-impl IntoFuture for ListCallRecordings {
-    type Output = Result<CallRecordingPage>;
-    type IntoFuture = Pending<CallRecordingPage>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+send_on_await!(ListCallRecordings => CallRecordingPage);
 
 /// `POST .../call_recordings`. `.await` (or `.send()`) returns the new recording.
 #[derive(Debug, Clone)]
@@ -187,13 +171,7 @@ impl CreateCallRecording {
     }
 }
 
-impl IntoFuture for CreateCallRecording {
-    type Output = Result<CallRecording>;
-    type IntoFuture = Pending<CallRecording>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+send_on_await!(CreateCallRecording => CallRecording);
 
 /// `GET .../call_recordings/{id}`. `.await` (or `.send()`) returns the recording.
 #[derive(Debug, Clone)]
@@ -219,13 +197,7 @@ impl GetCallRecording {
     }
 }
 
-impl IntoFuture for GetCallRecording {
-    type Output = Result<CallRecording>;
-    type IntoFuture = Pending<CallRecording>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+send_on_await!(GetCallRecording => CallRecording);
 
 /// `DELETE .../call_recordings/{id}`. `.await` (or `.send()`) deletes.
 #[derive(Debug, Clone)]
@@ -252,10 +224,21 @@ impl DeleteCallRecording {
     }
 }
 
-impl IntoFuture for DeleteCallRecording {
-    type Output = Result<()>;
-    type IntoFuture = Pending<()>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+send_on_await!(DeleteCallRecording => ());
+
+impl paginate::Paged for ListCallRecordings {
+    type Page = CallRecordingPage;
+    fn start(&self) -> Option<String> {
+        self.cursor.clone()
+    }
+    fn at(mut self, cursor: Option<String>) -> Self {
+        self.cursor = cursor;
+        self
+    }
+    fn fetch(self) -> impl Future<Output = Result<CallRecordingPage>> + Send {
+        self.send()
+    }
+    fn next_cursor(page: &CallRecordingPage) -> Option<String> {
+        page.pagination.next_cursor.clone()
     }
 }

@@ -41,6 +41,19 @@
 
 #![warn(missing_docs)]
 
+/// Makes a request builder send when awaited: `impl IntoFuture` through its `send()`.
+macro_rules! send_on_await {
+    ($builder:ty => $output:ty) => {
+        impl std::future::IntoFuture for $builder {
+            type Output = $crate::Result<$output>;
+            type IntoFuture = $crate::Pending<$output>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
 mod call_recordings;
 mod client;
 mod error;

@@ -1,6 +1,6 @@
 //! `client.meetings()`: list, find-or-create, get.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::pin::Pin;
 
 use chrono::{DateTime, TimeZone};
@@ -205,16 +205,7 @@ impl ListMeetings {
 
     /// Every page from the cursor on (the next one fetched while you handle the current one).
     pub fn pages(self) -> impl Stream<Item = Result<MeetingPage>> + Send + 'static {
-        let first = self.cursor.clone();
-        paginate::pages(first, move |cursor| {
-            let mut request = self.clone();
-            request.cursor = cursor;
-            async move {
-                let page = request.send().await?;
-                let next = page.pagination.next_cursor.clone();
-                Ok((page, next))
-            }
-        })
+        paginate::pages_of(self)
     }
 
     /// Every meeting from the cursor on, page after page. An error ends the stream after being yielded.
@@ -230,13 +221,7 @@ impl ListMeetings {
     }
 }
 
-impl IntoFuture for ListMeetings {
-    type Output = Result<MeetingPage>;
-    type IntoFuture = Pending<MeetingPage>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+send_on_await!(ListMeetings => MeetingPage);
 
 /// `POST /v2/meetings`. `.await` (or `.send()`) returns the meeting found or created.
 #[derive(Debug)]
@@ -265,13 +250,7 @@ impl FindOrCreateMeeting {
     }
 }
 
-impl IntoFuture for FindOrCreateMeeting {
-    type Output = Result<Meeting>;
-    type IntoFuture = Pending<Meeting>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+send_on_await!(FindOrCreateMeeting => Meeting);
 
 /// `GET /v2/meetings/{meeting_id}`. `.await` (or `.send()`) returns the meeting.
 #[derive(Debug, Clone)]
@@ -297,10 +276,21 @@ impl GetMeeting {
     }
 }
 
-impl IntoFuture for GetMeeting {
-    type Output = Result<Meeting>;
-    type IntoFuture = Pending<Meeting>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+send_on_await!(GetMeeting => Meeting);
+
+impl paginate::Paged for ListMeetings {
+    type Page = MeetingPage;
+    fn start(&self) -> Option<String> {
+        self.cursor.clone()
+    }
+    fn at(mut self, cursor: Option<String>) -> Self {
+        self.cursor = cursor;
+        self
+    }
+    fn fetch(self) -> impl Future<Output = Result<MeetingPage>> + Send {
+        self.send()
+    }
+    fn next_cursor(page: &MeetingPage) -> Option<String> {
+        page.pagination.next_cursor.clone()
     }
 }

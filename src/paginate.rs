@@ -28,6 +28,34 @@ where
     }
 }
 
+/// A list request that can be pointed at a cursor and sent: what [`pages_of`] needs.
+pub(crate) trait Paged: Clone + Send + 'static {
+    type Page: Send + 'static;
+    /// The cursor the request starts from.
+    fn start(&self) -> Option<String>;
+    /// The same request from `cursor` on.
+    fn at(self, cursor: Option<String>) -> Self;
+    /// Sends it: one page.
+    fn fetch(self) -> impl Future<Output = Result<Self::Page>> + Send;
+    /// The page's `pagination.next_cursor`.
+    fn next_cursor(page: &Self::Page) -> Option<String>;
+}
+
+/// Every page of `request`, from its cursor on; see [`pages`].
+pub(crate) fn pages_of<R: Paged>(
+    request: R,
+) -> impl Stream<Item = Result<R::Page>> + Send + 'static {
+    let first = request.start();
+    pages(first, move |cursor| {
+        let request = request.clone().at(cursor);
+        async move {
+            let page = request.fetch().await?;
+            let next = R::next_cursor(&page);
+            Ok((page, next))
+        }
+    })
+}
+
 /// Items of every page, in order.
 pub(crate) fn items<T, P>(
     pages: impl Stream<Item = Result<P>> + Send + 'static,

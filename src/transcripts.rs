@@ -1,13 +1,12 @@
 //! `client.transcript(meeting_id, call_recording_id)`: the whole transcript, or its pages of segments.
 
-use std::future::IntoFuture;
+use std::future::Future;
 
 use futures_util::{Stream, StreamExt};
 use uuid::Uuid;
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::meetings::Pending;
 use crate::paginate;
 use crate::retry::RetryPolicy;
 use crate::transport::{Call, Op};
@@ -58,16 +57,7 @@ impl GetTranscript {
 
     /// Every page from the cursor on.
     pub fn pages(self) -> impl Stream<Item = Result<TranscriptPage>> + Send + 'static {
-        let first = self.cursor.clone();
-        paginate::pages(first, move |cursor| {
-            let mut request = self.clone();
-            request.cursor = cursor;
-            async move {
-                let page = request.page().await?;
-                let next = page.pagination.next_cursor.clone();
-                Ok((page, next))
-            }
-        })
+        paginate::pages_of(self)
     }
 
     /// Every segment from the cursor on. An error ends the stream after being yielded.
@@ -90,10 +80,21 @@ impl GetTranscript {
     }
 }
 
-impl IntoFuture for GetTranscript {
-    type Output = Result<Transcript>;
-    type IntoFuture = Pending<Transcript>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+send_on_await!(GetTranscript => Transcript);
+
+impl paginate::Paged for GetTranscript {
+    type Page = TranscriptPage;
+    fn start(&self) -> Option<String> {
+        self.cursor.clone()
+    }
+    fn at(mut self, cursor: Option<String>) -> Self {
+        self.cursor = cursor;
+        self
+    }
+    fn fetch(self) -> impl Future<Output = Result<TranscriptPage>> + Send {
+        self.page()
+    }
+    fn next_cursor(page: &TranscriptPage) -> Option<String> {
+        page.pagination.next_cursor.clone()
     }
 }
