@@ -27,7 +27,7 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The request did not complete: connection refused or reset, TLS failure, body cut off.
-    #[error("request to Attio failed: {source}{}", maybe_applied(*sent))]
+    #[error("request to Attio failed: {}{}", with_causes(source), maybe_applied(*sent))]
     Transport {
         /// The underlying error.
         #[source]
@@ -54,6 +54,22 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+/// reqwest's own message is generic ("error sending request"); the useful part ("connection closed
+/// before message completed") is further down the chain, so the message carries the whole chain.
+fn with_causes(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 fn maybe_applied(sent: Sent) -> &'static str {

@@ -144,8 +144,8 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<System
     httpdate::parse_http_date(value).ok()
 }
 
-/// A shared allowance of retries (the AWS SDK's retry quota): each retry spends tokens, each success
-/// earns one back. While a server keeps failing the bucket empties and calls fail fast instead of
+/// A shared allowance of retries (the AWS SDK's retry quota): each retry spends tokens; a success
+/// refunds what its own retries spent, or one token when it needed none. While a server keeps failing the bucket empties and calls fail fast instead of
 /// multiplying the load; it refills as calls succeed again.
 #[derive(Debug)]
 pub struct RetryBudget {
@@ -154,7 +154,7 @@ pub struct RetryBudget {
 }
 
 impl RetryBudget {
-    /// A full budget of `capacity` tokens (a retry costs 5, after a timeout 10; a success refunds 1).
+    /// A full budget of `capacity` tokens (a retry costs 5, after a timeout 10; see [`RetryBudget`]).
     pub fn new(capacity: u32) -> Self {
         Self {
             tokens: AtomicU32::new(capacity),
@@ -174,12 +174,13 @@ impl RetryBudget {
             .is_ok()
     }
 
-    /// Gives one token back after a success.
-    pub(crate) fn earn(&self) {
+    /// Gives tokens back after a success: what its retries spent, or one for a first-attempt success.
+    pub(crate) fn earn(&self, spent_on_retries: u32) {
+        let refund = spent_on_retries.max(1);
         let _ = self
             .tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
-                (t < self.capacity).then_some(t + 1)
+                (t < self.capacity).then(|| t.saturating_add(refund).min(self.capacity))
             });
     }
 }
@@ -240,10 +241,12 @@ mod tests {
         let budget = RetryBudget::new(10);
         assert!(budget.try_spend(5) && budget.try_spend(5));
         assert!(!budget.try_spend(5));
-        budget.earn();
+        budget.earn(0);
         assert_eq!(budget.available(), 1);
+        budget.earn(5);
+        assert_eq!(budget.available(), 6);
         let full = RetryBudget::new(3);
-        full.earn();
+        full.earn(0);
         assert_eq!(full.available(), 3);
     }
 }

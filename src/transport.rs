@@ -121,6 +121,7 @@ impl Inner {
         let mut schedule = policy.schedule();
         let mut attempt: u32 = 1;
         let mut maybe_applied = false;
+        let mut spent = 0;
         loop {
             let span = tracing::debug_span!("attio.request", operation = op.name(), attempt);
             let outcome = async {
@@ -131,7 +132,7 @@ impl Inner {
             .await;
             let error = match outcome {
                 Ok(value) => {
-                    self.budget.earn();
+                    self.budget.earn(spent);
                     return Ok(value);
                 }
                 Err(error) => error,
@@ -181,6 +182,7 @@ impl Inner {
                 );
                 return Err(error);
             }
+            spent += cost;
             tracing::info!(
                 operation = op.name(),
                 attempt,
@@ -232,30 +234,57 @@ impl Inner {
         Err(api_error(status, headers, body))
     }
 
-    /// Reads the body, refusing more than the client's limit.
+    /// Reads the body, refusing more than the client's limit. A declared `Content-Length` over the limit
+    /// is refused before reading; otherwise memory never exceeds the body itself (plus one chunk).
     async fn read_body(&self, op: Op, mut response: reqwest::Response) -> Result<Bytes> {
         let status = response.status();
-        let mut body = BytesMut::new();
+        let too_large = |start: &[u8]| {
+            Error::Decode(Box::new(DecodeError {
+                status,
+                operation: op.name(),
+                path: ".".into(),
+                message: format!(
+                    "the body is larger than the limit of {} bytes",
+                    self.max_body
+                ),
+                excerpt: excerpt(start),
+            }))
+        };
+        let declared = response
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok());
+        if declared.is_some_and(|n| n > self.max_body) {
+            // One chunk, for the excerpt: enough to tell an HTML error page from JSON.
+            let first = response.chunk().await.ok().flatten().unwrap_or_default();
+            return Err(too_large(&first));
+        }
+        // Chunks are kept as they arrive and joined once: a growing buffer would double its capacity
+        // (and briefly hold the old one) on its way to the limit.
+        let mut chunks: Vec<Bytes> = Vec::new();
+        let mut length = 0;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| self.transport_error(e))?
         {
-            if body.len() + chunk.len() > self.max_body {
-                return Err(Error::Decode(Box::new(DecodeError {
-                    status,
-                    operation: op.name(),
-                    path: ".".into(),
-                    message: format!(
-                        "the body is larger than the limit of {} bytes",
-                        self.max_body
-                    ),
-                    excerpt: excerpt(if body.is_empty() { &chunk } else { &body }),
-                })));
+            length += chunk.len();
+            if length > self.max_body {
+                let start = chunks.first().unwrap_or(&chunk);
+                return Err(too_large(start));
             }
-            body.extend_from_slice(&chunk);
+            chunks.push(chunk);
         }
-        Ok(body.freeze())
+        Ok(match chunks.len() {
+            0 => Bytes::new(),
+            1 => chunks.swap_remove(0),
+            _ => {
+                let mut body = BytesMut::with_capacity(length);
+                chunks
+                    .iter()
+                    .for_each(|chunk| body.extend_from_slice(chunk));
+                body.freeze()
+            }
+        })
     }
 
     fn transport_error(&self, error: reqwest::Error) -> Error {
