@@ -377,8 +377,9 @@ where
 }
 
 /// The same through JSON text, as bodies travel. Not for arbitrary floats: serde_json without its
-/// `float_roundtrip` feature may parse a float with a long mantissa or an extreme exponent one ULP off
-/// (about a third of random bit patterns); Attio's times (seconds with a few decimals) are exact.
+/// `float_roundtrip` feature parses a float with a long mantissa or an extreme exponent up to 2 ULPs
+/// off (about a third of random bit patterns move), so `1.1888185686666665e266` comes back as
+/// `1.1888185686666662e266`. Attio's times (seconds with a few decimals) are parsed exactly.
 fn round_trips_as_text<T>(x: &T) -> Result<(), TestCaseError>
 where
     T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,

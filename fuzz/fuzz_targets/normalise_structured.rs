@@ -258,10 +258,10 @@ fn apply(doc: &mut Value, edit: Edit) {
                         map.remove(&key);
                     }
                     Some(Value::Array(items)) => {
-                        if let Ok(i) = key.parse::<usize>() {
-                            if i < items.len() {
-                                items.remove(i);
-                            }
+                        if let Ok(i) = key.parse::<usize>()
+                            && i < items.len()
+                        {
+                            items.remove(i);
                         }
                     }
                     _ => {}
