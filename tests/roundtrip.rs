@@ -1,9 +1,10 @@
 //! Property tests: every generated type the client sends or receives survives serde unchanged,
 //! `serde_json::from_value(serde_json::to_value(x)) == x`.
 //!
-//! The generated types have no `Arbitrary`, so the strategies are written here. Two things the derived
-//! `PartialEq` cannot see are checked through the encoding as well (`to_value(back) == to_value(x)`):
-//! `DateTime<FixedOffset>` compares instants only, so a lost offset would still compare equal.
+//! The generated types have no `Arbitrary`, so the strategies are written here. The derived `PartialEq`
+//! does not see everything: `DateTime<FixedOffset>` compares instants only, so a lost offset would still
+//! compare equal. The encodings are compared too (`to_value(back) == to_value(x)`, and the texts in the
+//! properties that also go through JSON text), which shows the offset.
 //!
 //! Open enums (`ParticipantStatus`, `ActorType`, `CallRecordingStatus`, `CalendarProvider`) decode a
 //! string by value, so `Unknown("accepted")` would come back as `Accepted`: that is intended (the
