@@ -25,30 +25,47 @@ fn main() -> Result<(), Error> {
     {
         return memory_child(mode, url, token);
     }
+    if let [mode] = args.as_slice()
+        && mode == OVERHEAD_SERVER
+    {
+        return overhead_server();
+    }
     let all = ["overhead", "decode", "pagination", "bulk", "memory"];
     let chosen: Vec<&str> = if args.is_empty() {
         all.to_vec()
     } else {
         args.iter().map(String::as_str).collect()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    // Built on first use: benchmark 1 measures this process's CPU and runs without it.
+    let mut runtime = None;
     println!(
         "machine: {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     for name in chosen {
         match name {
-            "overhead" => runtime.block_on(overhead())?,
+            "overhead" => overhead()?,
             "decode" => decode()?,
-            "pagination" => runtime.block_on(pagination())?,
-            "bulk" => runtime.block_on(bulk())?,
-            "memory" => runtime.block_on(memory())?,
+            "pagination" => multi_thread(&mut runtime)?.block_on(pagination())?,
+            "bulk" => multi_thread(&mut runtime)?.block_on(bulk())?,
+            "memory" => multi_thread(&mut runtime)?.block_on(memory())?,
             other => eprintln!("unknown benchmark `{other}` (one of {})", all.join(", ")),
         }
     }
     Ok(())
+}
+
+fn multi_thread(
+    runtime: &mut Option<tokio::runtime::Runtime>,
+) -> Result<&tokio::runtime::Runtime, Error> {
+    if runtime.is_none() {
+        *runtime = Some(
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?,
+        );
+    }
+    Ok(runtime.as_ref().expect("built above"))
 }
 
 fn meeting_body(i: usize) -> Value {
@@ -87,64 +104,216 @@ fn client_for(server: &MockServer) -> Result<Client, Error> {
         .build()?)
 }
 
-/// Requests per second of `n` calls made by `call`, `concurrency` at a time.
-async fn throughput<F, Fut>(n: usize, concurrency: usize, call: F) -> Result<f64, Error>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<(), Error>>,
-{
-    let started = Instant::now();
-    stream::iter(0..n)
-        .map(|_| call())
-        .buffer_unordered(concurrency)
-        .try_collect::<Vec<()>>()
-        .await?;
-    Ok(n as f64 / started.elapsed().as_secs_f64())
+/// Benchmark 1: the client's own CPU cost per request, against a hand-written reqwest + serde_json call of
+/// the same endpoint. The fake runs in a child process (see [`overhead_server`]) so that this process's CPU
+/// time (`getrusage`) is the client's alone; requests go one after another on a current-thread runtime.
+fn overhead() -> Result<(), Error> {
+    let server = ServerChild::spawn()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(overhead_rounds(&server))
 }
 
-/// Benchmark 1: Our `Client` against a hand-written reqwest + serde_json call of the same endpoint.
-async fn overhead() -> Result<(), Error> {
-    let server = unlimited_fake(1).await?;
-    let id = server.store().meetings()[0]["id"]["meeting_id"]
-        .as_str()
-        .ok_or("no id")?
-        .parse()?;
-    let client = client_for(&server)?;
+/// The two sides of benchmark 1.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Ours,
+    Raw,
+}
+
+async fn overhead_rounds(server: &ServerChild) -> Result<(), Error> {
+    let (n, pairs, warmup) = (2000u32, 15usize, 1000u32);
+    let client = Client::builder()
+        .token(server.token.as_str())
+        .base_url(server.base_url.as_str())
+        .build()?;
     let http = reqwest::Client::new();
-    let url = format!("{}/v2/meetings/{id}", server.base_url());
-    let token = server.token().to_string();
-    let raw = || {
-        let request = http
-            .get(&url)
-            .bearer_auth(&token)
-            .header("accept", "application/json");
+    let url = format!("{}/v2/meetings/{}", server.base_url, server.meeting_id);
+    let id = server.meeting_id;
+    let round = |side: Side, n: u32| {
+        let (client, http, url, token) = (&client, &http, &url, &server.token);
         async move {
-            let bytes = request.send().await?.error_for_status()?.bytes().await?;
-            let _: MeetingResponse = serde_json::from_slice(&bytes)?;
-            Ok::<(), Error>(())
+            let cpu = cpu_time();
+            let wall = Instant::now();
+            for _ in 0..n {
+                match side {
+                    Side::Ours => {
+                        std::hint::black_box(client.meetings().get(id).await?);
+                    }
+                    Side::Raw => {
+                        let bytes = http
+                            .get(url)
+                            .bearer_auth(token)
+                            .header("accept", "application/json")
+                            .send()
+                            .await?
+                            .error_for_status()?
+                            .bytes()
+                            .await?;
+                        let meeting: MeetingResponse = serde_json::from_slice(&bytes)?;
+                        std::hint::black_box(meeting);
+                    }
+                }
+            }
+            let per_request = |d: Duration| d.as_secs_f64() * 1e6 / f64::from(n);
+            Ok::<_, Error>((per_request(cpu_time() - cpu), per_request(wall.elapsed())))
         }
     };
-    let ours = || {
-        let call = client.meetings().get(id);
-        async move {
-            call.await?;
-            Ok::<(), Error>(())
-        }
-    };
-    let (n, concurrency) = (3000, 16);
-    throughput(500, concurrency, raw).await?;
-    throughput(500, concurrency, ours).await?;
-    let (mut best_raw, mut best_ours) = (0f64, 0f64);
-    for _ in 0..5 {
-        best_raw = best_raw.max(throughput(n, concurrency, raw).await?);
-        best_ours = best_ours.max(throughput(n, concurrency, ours).await?);
+    // Warm-up: connections, pools, allocator, caches, CPU frequency.
+    for side in [Side::Ours, Side::Raw, Side::Raw, Side::Ours] {
+        round(side, warmup).await?;
     }
+    // Paired rounds in ABBA order (ours, raw, raw, ours, ...), so that a drift in the machine's speed
+    // weighs on both sides alike.
+    let (mut ours, mut raw, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ours_wall, mut raw_wall, mut extra) = (Vec::new(), Vec::new(), Vec::new());
+    for pair in 0..pairs {
+        let order = if pair % 2 == 0 {
+            [Side::Ours, Side::Raw]
+        } else {
+            [Side::Raw, Side::Ours]
+        };
+        let (mut o, mut r) = ((0.0, 0.0), (0.0, 0.0));
+        for side in order {
+            let measured = round(side, n).await?;
+            match side {
+                Side::Ours => o = measured,
+                Side::Raw => r = measured,
+            }
+        }
+        ours.push(o.0);
+        raw.push(r.0);
+        ours_wall.push(o.1);
+        raw_wall.push(r.1);
+        ratios.push(r.0 / o.0);
+        extra.push(o.0 - r.0);
+    }
+    let listed: Vec<String> = ratios.iter().map(|r| format!("{r:.3}")).collect();
+    let (ratio, q1, q3) = (
+        quantile(&ratios, 0.5),
+        quantile(&ratios, 0.25),
+        quantile(&ratios, 0.75),
+    );
+    let (min, max) = (quantile(&ratios, 0.0), quantile(&ratios, 1.0));
     println!(
-        "overhead:   {n} get_meeting at concurrency {concurrency}, best of 5: raw reqwest {best_raw:.0} req/s, \
-         Client {best_ours:.0} req/s, ratio {:.3} (target >= 0.97)",
-        best_ours / best_raw
+        "overhead:   {pairs} ABBA pairs of {n} sequential get_meeting, fake server in another process, CPU (user+sys) \
+         of this process per request, median: raw reqwest {:.1} us, Client {:.1} us, Client costs {:+.1} us more \
+         (median of pairs); wall per request {:.1} us / {:.1} us",
+        quantile(&raw, 0.5),
+        quantile(&ours, 0.5),
+        quantile(&extra, 0.5),
+        quantile(&raw_wall, 0.5),
+        quantile(&ours_wall, 0.5),
+    );
+    println!(
+        "overhead:   ratio raw CPU / Client CPU: median {ratio:.3} (target >= 0.98), IQR {q1:.3}..{q3:.3}, \
+         range {min:.3}..{max:.3}; pairs: {}",
+        listed.join(" ")
     );
     Ok(())
+}
+
+/// The `q` quantile (0..=1) of `values`, interpolating between the two nearest ranks.
+fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return f64::NAN;
+    };
+    let rank = q * last as f64;
+    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64)
+}
+
+/// User + system CPU time of this process, all threads.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given; an all-zero `rusage` is a valid value.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// The mode argument that makes this binary the fake server of benchmark 1.
+const OVERHEAD_SERVER: &str = "overhead-server";
+
+/// The fake of benchmark 1 in a child process (this binary, re-executed). Killed when dropped, which covers
+/// every way out of [`overhead`]; if this process dies without unwinding, the child sees its stdin close.
+struct ServerChild {
+    child: std::process::Child,
+    base_url: String,
+    token: String,
+    meeting_id: uuid::Uuid,
+}
+
+impl ServerChild {
+    fn spawn() -> Result<Self, Error> {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let child = Command::new(std::env::current_exe()?)
+            .arg(OVERHEAD_SERVER)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let mut server = ServerChild {
+            child,
+            base_url: String::new(),
+            token: String::new(),
+            meeting_id: uuid::Uuid::nil(),
+        };
+        let stdout = server.child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        let [url, token, id] = line.split_whitespace().collect::<Vec<_>>()[..] else {
+            return Err(format!("the server child said `{}`", line.trim()).into());
+        };
+        server.base_url = url.to_string();
+        server.token = token.to_string();
+        server.meeting_id = id.parse()?;
+        Ok(server)
+    }
+}
+
+impl Drop for ServerChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The child of [`overhead`]: a fake without rate limits holding one meeting; prints `base_url token
+/// meeting_id` on one line and serves until its stdin closes (or it is killed).
+fn overhead_server() -> Result<(), Error> {
+    use std::io::Write;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let server = unlimited_fake(1).await?;
+        let id = server.store().meetings()[0]["id"]["meeting_id"]
+            .as_str()
+            .ok_or("no id")?
+            .to_string();
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{} {} {id}", server.base_url(), server.token())?;
+        stdout.flush()?;
+        drop(stdout);
+        let (closed, stdin_closed) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            let _ = closed.send(());
+        });
+        let _ = stdin_closed.await;
+        server.shutdown().await;
+        Ok(())
+    })
 }
 
 /// Hand-written serde structs of the same shape as the generated `MeetingPage` (fields are decoded, not read).
