@@ -37,8 +37,9 @@
 //!   client for all 16 workers would run dry, so each client serves two workers, and ends the soak with
 //!   roughly 230-450 tokens left.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -52,6 +53,9 @@ use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer};
 use chrono::{DateTime, FixedOffset};
 use tokio::task::JoinSet;
 use uuid::Uuid;
+
+// The client's log, to count retries by cause.
+use common::Capture;
 
 const SEED: u64 = 0x50A4_2026;
 const OPS: usize = 2_400;
@@ -515,28 +519,6 @@ async fn run_phase(clients: &[Client], ops: Arc<Vec<Op>>, offset: usize, ledger:
     }
     while let Some(joined) = workers.join_next().await {
         joined.expect("a worker panicked");
-    }
-}
-
-// ---- the client's log, to count retries by cause ----
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
 

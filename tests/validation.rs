@@ -1,0 +1,181 @@
+//! Input the client refuses before sending anything (list parameters, meetings to find or create, call
+//! recording URLs), and the checks on building a client (token, base URL).
+//!
+//! Every test runs on a current-thread runtime (the crate's dev-dependencies do not enable tokio's
+//! multi-thread one); the fake runs on the same runtime.
+
+mod common;
+
+use attio_meetings::types::{
+    CalendarProvider, ExternalRef, MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant,
+    ParticipantStatus,
+};
+use attio_meetings::{Client, Error};
+use chrono::NaiveDate;
+use futures_util::StreamExt;
+use uuid::Uuid;
+
+use common::{assert_invalid, client, fake, new_meeting};
+
+#[tokio::test]
+async fn invalid_input_is_refused_before_sending() {
+    let server = fake().await;
+    let client = client(&server);
+    let meetings = client.meetings();
+    let recordings = client.call_recordings(Uuid::new_v4());
+
+    assert_invalid(meetings.list().limit(0).await, "limit");
+    assert_invalid(meetings.list().limit(201).await, "limit");
+    assert_invalid(recordings.list().limit(0).await, "limit");
+    assert_invalid(recordings.list().limit(201).await, "limit");
+    assert_invalid(meetings.list().limit(0).collect_all().await, "limit");
+    let streamed: Vec<_> = meetings.list().limit(201).stream().take(64).collect().await;
+    assert_eq!(streamed.len(), 1, "one error, then the end");
+    assert_invalid(streamed.into_iter().next().unwrap(), "limit");
+    assert_invalid(
+        meetings.list().participants(["not-an-email"]).await,
+        "participants",
+    );
+    assert_invalid(
+        meetings.list().linked_record(" ", Uuid::new_v4()).await,
+        "linked_object",
+    );
+
+    let mut all_day = new_meeting("x");
+    all_day.is_all_day = true;
+    assert_invalid(meetings.find_or_create(all_day).await, "data.start");
+
+    let mut dates_not_all_day = new_meeting("x");
+    dates_not_all_day.start = MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 3, 1).unwrap());
+    dates_not_all_day.end = MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 3, 2).unwrap());
+    assert_invalid(
+        meetings.find_or_create(dates_not_all_day).await,
+        "data.start",
+    );
+
+    let mut backwards = new_meeting("x");
+    std::mem::swap(&mut backwards.start, &mut backwards.end);
+    assert_invalid(meetings.find_or_create(backwards).await, "data.end");
+
+    let mut empty = new_meeting("x");
+    empty.end = empty.start.clone();
+    assert_invalid(meetings.find_or_create(empty).await, "data.end");
+
+    assert_invalid(ExternalRef::id(""), "data.external_ref");
+    let mut no_uid = new_meeting("x");
+    no_uid.external_ref = ExternalRef::ical(" ", CalendarProvider::Google);
+    assert_invalid(
+        meetings.find_or_create(no_uid).await,
+        "data.external_ref.ical_uid",
+    );
+    let mut provider = new_meeting("x");
+    provider.external_ref = ExternalRef::ical("uid-1", CalendarProvider::Unknown("yahoo".into()));
+    assert_invalid(
+        meetings.find_or_create(provider).await,
+        "data.external_ref.provider",
+    );
+
+    for email in ["", "ada.example.com", "a@example.com,b@example.com"] {
+        let mut bad = new_meeting("x");
+        bad.participants[1].email_address = email.into();
+        assert_invalid(
+            meetings.find_or_create(bad).await,
+            "data.participants[1].email_address",
+        );
+    }
+    for answer in [ParticipantStatus::Unknown("x".into()), "acepted".into()] {
+        let mut bad = new_meeting("x");
+        bad.participants[1].status = answer;
+        assert_invalid(
+            meetings.find_or_create(bad).await,
+            "data.participants[1].status",
+        );
+    }
+    let mut no_object = new_meeting("x");
+    no_object.linked_records = vec![NewLinkedRecord::new("", Uuid::new_v4())];
+    assert_invalid(
+        meetings.find_or_create(no_object).await,
+        "data.linked_records[0].object",
+    );
+
+    // An incomplete builder: refused, naming the missing field.
+    let incomplete = NewMeeting::builder()
+        .title("No times")
+        .description("")
+        .is_all_day(false)
+        .participants(vec![NewParticipant::organizer("ada@example.com")])
+        .external_ref(ExternalRef::id("builder").unwrap());
+    match meetings.find_or_create(incomplete).await {
+        Err(Error::InvalidInput { field, reason }) => {
+            assert_eq!(field, "data");
+            assert!(
+                reason.contains("end") || reason.contains("start"),
+                "{reason}"
+            );
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    let title_only = NewMeeting::builder().title("t");
+    match meetings.find_or_create(title_only).await {
+        Err(Error::InvalidInput { field, reason }) => {
+            assert_eq!(field, "data");
+            assert!(reason.contains("no value supplied for"), "{reason}");
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+
+    for url in [
+        "http://videos.example.com/call.mp4",
+        "ftp://videos.example.com/call.mp4",
+        "not a url",
+        "https://",
+    ] {
+        assert_invalid(recordings.create(url).await, "data.video_url");
+    }
+
+    assert_eq!(server.total_requests(), 0);
+    // The same client does send valid calls (so the zero above is not a dead client).
+    meetings.list().limit(1).await.unwrap();
+    assert_eq!(server.total_requests(), 1);
+}
+
+#[test]
+fn client_construction_is_checked() {
+    assert_invalid(Client::builder().build(), "token");
+    assert_invalid(Client::new(""), "token");
+    assert_invalid(Client::new("   "), "token");
+    assert_invalid(Client::new("bad\ntoken"), "token");
+    for refused in [
+        "http://example.com",
+        "http://api.attio.com",
+        "http://10.1.2.3:8080",
+        "ftp://127.0.0.1",
+        "https://api.attio.com/?key=1",
+        "not a url",
+    ] {
+        assert_invalid(
+            Client::builder().token("t").base_url(refused).build(),
+            "base_url",
+        );
+    }
+    for allowed in [
+        "http://127.0.0.1",
+        "http://127.0.0.1:9999/",
+        "http://localhost:1",
+        "http://[::1]:8080",
+        "https://example.com",
+    ] {
+        let client = Client::builder().token("t").base_url(allowed).build();
+        assert!(client.is_ok(), "{allowed}: {client:?}");
+    }
+    let client = Client::builder()
+        .token("t")
+        .base_url("http://127.0.0.1:9999/")
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:9999");
+    assert_eq!(
+        Client::new("t").unwrap().base_url(),
+        attio_meetings::DEFAULT_BASE_URL
+    );
+}
