@@ -647,17 +647,24 @@ impl Operation {
 
         let mut path_format = self.path.clone();
         let mut path_args = Vec::new();
+        let mut path_idents = Vec::new();
         for param in self.params.iter().filter(|p| p.in_path) {
             let placeholder = format!("{{{}}}", param.name);
             path_format = path_format.replace(&placeholder, "{}");
             let ident = &param.ident;
             let wire = &param.name;
-            path_args.push(quote!(crate::args::path_segment(#wire, self.#ident)?));
+            path_args.push(quote!(let #ident = crate::args::path_segment(#wire, self.#ident)?;));
+            path_idents.push(ident.clone());
         }
-        let path_expr = if path_args.is_empty() {
+        let path_expr = if path_idents.is_empty() {
             quote!(String::from(#path_format))
         } else {
-            quote!(format!(#path_format, #(#path_args),*))
+            quote!(format!(#path_format, #(#path_idents),*))
+        };
+        let query_init = if self.params.iter().any(|p| !p.in_path) {
+            quote!(let mut query = Vec::new();)
+        } else {
+            quote!(let query = Vec::new();)
         };
         let query_pushes: Vec<TokenStream> = self
             .params
@@ -777,9 +784,9 @@ impl Operation {
                 #[doc = #send_doc]
                 /// Invalid parameters are refused with [`crate::Error::InvalidInput`] before anything is sent.
                 pub async fn send(self) -> crate::Result<#ok> {
-                    #[allow(unused_mut)]
-                    let mut query = Vec::new();
+                    #query_init
                     #(#query_pushes)*
+                    #(#path_args)*
                     let path = #path_expr;
                     #body_send
                     let request = crate::pipeline::Request {

@@ -1,4 +1,8 @@
 //! Reading a spec file (YAML or JSON) into a JSON value.
+//!
+//! A file may also be a variant of another one: `x-attio-extends: <path relative to this file>` names the
+//! base document and `x-attio-patch` lists RFC 6902 JSON Patch operations applied to it. That keeps a
+//! variant (a local fix on top of Attio's document, or the regeneration test's spec) to its differences.
 
 use std::path::Path;
 
@@ -7,11 +11,57 @@ use serde_json::{Map, Value};
 use crate::error::{Result, SpecError};
 use crate::pointer;
 
-/// Reads and parses `path`.
+/// Key naming the document a variant extends.
+pub const EXTENDS: &str = "x-attio-extends";
+/// Key of a variant's JSON Patch operations.
+pub const PATCH: &str = "x-attio-patch";
+
+/// Reads and parses `path`, resolving `x-attio-extends` (see the module docs).
 pub fn load(path: &Path) -> Result<Value> {
+    load_within(path, 0)
+}
+
+fn load_within(path: &Path, depth: usize) -> Result<Value> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| SpecError::new("", format!("cannot read the spec: {e}")).in_file(path))?;
-    parse(&text).map_err(|e| e.in_file(path))
+    let mut doc = parse(&text).map_err(|e| e.in_file(path))?;
+    let Some(base) = doc.get(EXTENDS) else {
+        return Ok(doc);
+    };
+    let fail = |pointer: &str, message: String| SpecError::new(pointer, message).in_file(path);
+    let base = base.as_str().ok_or_else(|| {
+        fail(
+            &pointer::join("", EXTENDS),
+            "must be the path of the base document".into(),
+        )
+    })?;
+    if depth >= 8 {
+        return Err(fail(
+            &pointer::join("", EXTENDS),
+            "variants extend each other more than 8 levels deep (a cycle?)".into(),
+        ));
+    }
+    let base_path = path.parent().unwrap_or(Path::new(".")).join(base);
+    let mut base_doc = load_within(&base_path, depth + 1)?;
+    let patch = doc
+        .as_object_mut()
+        .and_then(|map| map.remove(PATCH))
+        .unwrap_or(Value::Array(Vec::new()));
+    let operations: json_patch::Patch = serde_json::from_value(patch).map_err(|e| {
+        fail(
+            &pointer::join("", PATCH),
+            format!("not a list of JSON Patch operations: {e}"),
+        )
+    })?;
+    for (i, operation) in operations.0.iter().enumerate() {
+        json_patch::patch(&mut base_doc, std::slice::from_ref(operation)).map_err(|e| {
+            fail(
+                &pointer::join(&pointer::join("", PATCH), &i.to_string()),
+                format!("cannot apply to {}: {e}", base_path.display()),
+            )
+        })?;
+    }
+    Ok(base_doc)
 }
 
 /// Parses a YAML or JSON document held in memory (JSON is a subset of YAML, so one parser serves both).

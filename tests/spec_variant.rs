@@ -1,0 +1,101 @@
+//! Regeneration from a spec variant (`tests/spec-variant/variant.yaml`: our spec plus a new operation, a
+//! new optional query parameter and a new response field): what the generator makes of each, reviewed as
+//! a snapshot. `tests/spec-variant/run.sh` (run by CI) builds a user crate against the same variant.
+
+use std::path::PathBuf;
+
+use attio_meetings_codegen::{Options, generate_file};
+use syn::{ImplItem, Item};
+
+fn variant() -> attio_meetings_codegen::Generated {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/spec-variant/variant.yaml");
+    generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The items of module `name` of the generated file.
+fn module<'a>(file: &'a syn::File, name: &str) -> &'a [Item] {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == name => {
+                m.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no module {name}"))
+}
+
+fn unparse(items: Vec<Item>) -> String {
+    let mut file: syn::File = syn::parse_quote!();
+    file.items = items;
+    prettyplease::unparse(&file)
+}
+
+#[test]
+fn the_variant_adds_an_operation_a_parameter_and_a_field() {
+    let generated = variant();
+    let file: syn::File = syn::parse_str(&generated.source).unwrap();
+    let mut picked = Vec::new();
+
+    // The new operation: its table entry (the defaults of a DELETE), its entry point and its builder.
+    for item in module(&file, "operations") {
+        if let Item::Const(c) = item
+            && (c.ident == "DELETE_MEETING" || c.ident == "ALL")
+        {
+            picked.push(item.clone());
+        }
+    }
+    for item in module(&file, "api") {
+        match item {
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                let self_ty = quote::ToTokens::to_token_stream(&imp.self_ty).to_string();
+                let mut imp = imp.clone();
+                imp.items.retain(|i| match i {
+                    ImplItem::Fn(f) => match self_ty.as_str() {
+                        "Api" => f.sig.ident == "delete_meeting",
+                        "ListMeetings" => f.sig.ident == "title_contains",
+                        "DeleteMeeting" => true,
+                        _ => false,
+                    },
+                    _ => false,
+                });
+                if !imp.items.is_empty() {
+                    picked.push(Item::Impl(imp));
+                }
+            }
+            Item::Struct(s) if s.ident == "DeleteMeeting" => picked.push(item.clone()),
+            _ => {}
+        }
+    }
+    // The new field.
+    for item in module(&file, "types") {
+        if let Item::Struct(s) = item
+            && s.ident == "Meeting"
+        {
+            picked.push(item.clone());
+        }
+    }
+    let picked = unparse(picked);
+    assert!(picked.contains("pub fn delete_meeting(&self) -> DeleteMeeting"));
+    assert!(picked.contains("pub fn title_contains(mut self, value: impl Into<String>) -> Self"));
+    assert!(picked.contains("pub location: ::std::option::Option<::std::string::String>"));
+    insta::assert_snapshot!("spec_variant", picked);
+
+    // The operation without declared behaviour is named in the build's warnings.
+    assert_eq!(generated.warnings.len(), 2, "{:?}", generated.warnings);
+    assert!(
+        generated
+            .warnings
+            .iter()
+            .all(|w| w.contains("`delete_meeting` (DELETE)")),
+        "{:?}",
+        generated.warnings
+    );
+}
+
+#[test]
+fn our_spec_declares_the_behaviour_of_every_operation() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("spec/attio-meetings.yaml");
+    let generated = generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+}
