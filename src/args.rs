@@ -197,34 +197,23 @@ mod tests {
 
     #[test]
     fn bounds_and_formats_are_checked() {
-        assert_eq!(
-            int("limit", 200, Some(1), Some(200)),
-            Ok(vec!["200".into()])
-        );
-        let refused = int("limit", 201, Some(1), Some(200)).unwrap_err();
+        assert_eq!(int("size", 200, Some(1), Some(200)), Ok(vec!["200".into()]));
+        let refused = int("size", 201, Some(1), Some(200)).unwrap_err();
         assert_eq!(refused.reason, "must be between 1 and 200, got 201");
         assert!(text("object", String::new(), Some(1), None, false).is_err());
         assert!(
             list(
-                "participants",
+                "emails",
                 vec!["a@x.io".into(), "nope".into()],
                 Some(','),
                 true
             )
             .is_err()
         );
-        assert!(
-            list(
-                "participants",
-                vec!["a@x.io,b@x.io".into()],
-                Some(','),
-                false
-            )
-            .is_err()
-        );
+        assert!(list("emails", vec!["a@x.io,b@x.io".into()], Some(','), false).is_err());
         assert_eq!(
             list(
-                "participants",
+                "emails",
                 vec!["a@x.io".into(), "b@x.io".into()],
                 Some(','),
                 true

@@ -65,6 +65,8 @@ pub struct Operation {
     pub rate: RateClass,
     /// Requests per second allowed for this operation alone, on top of its class.
     pub own_limit: Option<u32>,
+    /// A 404 after an attempt that may have been applied means that attempt did the work (deletes).
+    pub found_gone_is_done: bool,
 }
 
 /// One request, ready to be sent as many times as the retry policy allows: built by a generated
@@ -206,7 +208,7 @@ impl Pipeline {
         attempts: &mut Attempts<S>,
     ) -> Decision {
         // A delete is done once any attempt deleted; a later 404 is that attempt's work, not a failure.
-        if op.method == Method::DELETE && attempts.maybe_applied && error.is_not_found() {
+        if op.found_gone_is_done && attempts.maybe_applied && error.is_not_found() {
             return Decision::AlreadyDone;
         }
         attempts.maybe_applied |= error.may_have_been_applied();
@@ -256,7 +258,8 @@ impl Pipeline {
         let started = Instant::now();
         let response = builder.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Only an error keeps the headers (`Retry-After`, request ids): copying them costs every success.
+        let headers = (!status.is_success()).then(|| response.headers().clone());
         let body = self.read_body(op, response).await?;
         tracing::debug!(
             status = status.as_u16(),
@@ -266,7 +269,7 @@ impl Pipeline {
         if status.is_success() {
             return Ok((status, body));
         }
-        Err(api_error(status, headers, body))
+        Err(api_error(status, headers.unwrap_or_default(), body))
     }
 
     /// Reads the body, refusing more than the client's limit. A declared `Content-Length` over the limit

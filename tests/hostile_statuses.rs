@@ -1,6 +1,7 @@
 //! Hostile answers from a raw HTTP/1.1 server (`common::raw`) with error statuses that do not come from
 //! Attio, or not as the client usually sees them: HTML from a proxy, an empty 503, a delta-seconds
-//! `Retry-After` (short and far beyond `max_elapsed`), a redirect loop.
+//! `Retry-After` (short and far beyond `max_elapsed`), a redirect loop, a list that repeats its cursor,
+//! and the 5xx statuses the retry loop and `Error::is_retryable` must agree on.
 //!
 //! Every case answers with a typed error or is waited for as documented, within a bound
 //! (`tokio::time::timeout` around each), and the error's `Display` names the status or the problem. Cases
@@ -170,4 +171,58 @@ async fn a_redirect_loop_ends_with_an_error() {
     assert!(raw.requests() <= 11, "{case}: {} requests", raw.requests());
     assert_mentions(case, &error, &["redirect"]);
     assert_cause(case, &error, &["too many redirects"]);
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_ends_the_stream_with_a_protocol_error() {
+    let raw = Raw::bytes(json_200(
+        br#"{"data":[],"pagination":{"next_cursor":"same-cursor"}}"#,
+    ))
+    .await;
+    let error = bounded(
+        "repeated cursor",
+        raw.client().meetings().list().collect_all(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&error, Error::Protocol { operation, .. } if *operation == "list_meetings"),
+        "{error:?}"
+    );
+    // Requests were sent: not the caller's input, not worth retrying.
+    assert!(!error.is_validation() && !error.is_retryable(), "{error:?}");
+    assert_mentions("repeated cursor", &error, &["same-cursor", "list_meetings"]);
+    assert_eq!(
+        raw.requests(),
+        2,
+        "the first page, then the repeated cursor once"
+    );
+}
+
+#[tokio::test]
+async fn the_retry_loop_and_is_retryable_agree_on_every_5xx() {
+    for status in [500u16, 501, 502, 503, 504, 505, 507, 520, 524] {
+        let line = format!("{status} Status");
+        let raw = Raw::bytes(response(&line, &[], b"")).await;
+        let client = raw.client_with(|b| {
+            b.retry(
+                RetryPolicy::default()
+                    .max_attempts(2)
+                    .initial_backoff(ms(1))
+                    .max_backoff(ms(2)),
+            )
+        });
+        let error = bounded(&line, client.meetings().get(meeting_id()).send())
+            .await
+            .unwrap_err();
+        let retried = raw.requests() == 2;
+        assert_eq!(
+            retried,
+            error.is_retryable(),
+            "{status}: retried {retried}, is_retryable {}",
+            error.is_retryable()
+        );
+        // 501 and 505 say the server will never do it; every other 5xx is transient.
+        assert_eq!(retried, !matches!(status, 501 | 505), "{status}");
+    }
 }

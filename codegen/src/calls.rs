@@ -543,6 +543,8 @@ impl Operation {
             Some(n) => quote!(Some(#n)),
             None => quote!(None),
         };
+        // A DELETE is done once any attempt deleted: a later 404 is that attempt's work.
+        let gone = self.method == "DELETE";
         let doc = format!("`{} {}`", self.method, self.path);
         quote! {
             #[doc = #doc]
@@ -552,6 +554,7 @@ impl Operation {
                 retry: #retry,
                 rate: #rate,
                 own_limit: #own,
+                found_gone_is_done: #gone,
             };
         }
     }
