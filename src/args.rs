@@ -2,6 +2,7 @@
 //! when set, and write them on the wire when sent. A refused value is kept, and returned as
 //! [`Error::InvalidInput`] by `send()`, before anything is sent.
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use bytes::Bytes;
@@ -181,7 +182,11 @@ pub(crate) fn path_segment(name: &'static str, arg: Option<Arg>) -> Result<Strin
     if value.is_empty() {
         return Err(Refused::new(name, "must not be empty").into());
     }
-    Ok(utf8_percent_encode(&value, SEGMENT).to_string())
+    // Ids need no escaping: keep the string rather than copy it.
+    Ok(match Cow::from(utf8_percent_encode(&value, SEGMENT)) {
+        Cow::Borrowed(_) => value,
+        Cow::Owned(escaped) => escaped,
+    })
 }
 
 /// A request body as JSON.

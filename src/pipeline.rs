@@ -245,14 +245,17 @@ impl Pipeline {
             .request(op.method.clone(), url)
             .timeout(self.timeout)
             .header(header::AUTHORIZATION, self.auth.clone())
-            .header(header::USER_AGENT, USER_AGENT)
-            .header(header::ACCEPT, "application/json");
+            .header(header::USER_AGENT, HeaderValue::from_static(USER_AGENT))
+            .header(header::ACCEPT, HeaderValue::from_static("application/json"));
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
         if let Some(body) = &request.body {
             builder = builder
-                .header(header::CONTENT_TYPE, "application/json")
+                .header(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )
                 .body(body.clone());
         }
         let started = Instant::now();
