@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::header::HeaderValue;
 use uuid::Uuid;
 
 use crate::api::Api;
@@ -20,6 +21,12 @@ pub const DEFAULT_BASE_URL: &str = "https://api.attio.com";
 
 /// The environment variable [`Client::from_env`] reads the token from.
 pub const TOKEN_ENV: &str = "ATTIO_API_KEY";
+
+/// The environment variable [`Client::from_env`] reads the base URL from, if set and not empty.
+pub const BASE_URL_ENV: &str = "ATTIO_BASE_URL";
+
+/// Sent as `User-Agent`, after the application's own product token if one is set.
+const USER_AGENT: &str = concat!("attio-meetings/", env!("CARGO_PKG_VERSION"));
 
 /// A client of Attio's Meetings API, with retries, optional pacing and typed errors.
 ///
@@ -64,7 +71,10 @@ impl Client {
         let token = std::env::var(TOKEN_ENV)
             .map_err(|_| Error::invalid(TOKEN_ENV, "is not set (or not valid UTF-8)"))?;
         let mut builder = Self::builder().token(token);
-        if let Ok(base_url) = std::env::var("ATTIO_BASE_URL") {
+        // An empty value counts as unset (a blank line in an .env file, `ATTIO_BASE_URL= cmd`).
+        if let Ok(base_url) = std::env::var(BASE_URL_ENV)
+            && !base_url.trim().is_empty()
+        {
             builder = builder.base_url(base_url);
         }
         builder.build()
@@ -145,6 +155,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     pacing: Option<Pacing>,
     max_body: usize,
+    user_agent: Option<String>,
 }
 
 impl Default for ClientBuilder {
@@ -158,6 +169,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             pacing: None,
             max_body: 32 << 20,
+            user_agent: None,
         }
     }
 }
@@ -176,7 +188,8 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (proxies, TLS roots, connection pool). Its own timeouts apply too; the
-    /// per-request [`ClientBuilder::timeout`] is set on every request regardless.
+    /// per-request [`ClientBuilder::timeout`] is set on every request regardless. Build it with
+    /// `.referer(false)`: the client's own never tells a redirect target where it came from.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -212,6 +225,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Your application's product token, sent before the crate's in `User-Agent`
+    /// (`my-sync/1.2 attio-meetings/0.1.0`), so Attio's logs can tell your traffic apart.
+    pub fn user_agent(mut self, product: impl Into<String>) -> Self {
+        self.user_agent = Some(product.into());
+        self
+    }
+
     /// Checks the settings and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client> {
         let token = self
@@ -224,10 +244,19 @@ impl ClientBuilder {
             Error::invalid("token", "contains characters not allowed in a header")
         })?;
         let base_url = checked_base_url(&self.base_url)?;
+        let user_agent = match &self.user_agent {
+            None => HeaderValue::from_static(USER_AGENT),
+            Some(product) => HeaderValue::try_from(format!("{} {USER_AGENT}", product.trim()))
+                .map_err(|_| {
+                    Error::invalid("user_agent", "contains characters not allowed in a header")
+                })?,
+        };
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                // A followed redirect must not tell another origin where it came from.
+                .referer(false)
                 .build()
                 .map_err(|e| Error::Transport {
                     source: e,
@@ -239,6 +268,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 auth,
+                user_agent,
                 retry: self.retry,
                 budget: RetryBudget::default(),
                 pacer: self.pacing.map(Pacer::new),
@@ -248,6 +278,9 @@ impl ClientBuilder {
         })
     }
 }
+
+/// Whether this build can speak https (one of the TLS features is on).
+const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 
 /// Accepts `https://...`, and `http://` only to loopback (tokens must not cross a network in clear).
 fn checked_base_url(raw: &str) -> Result<String> {
@@ -260,6 +293,12 @@ fn checked_base_url(raw: &str) -> Result<String> {
         None => false,
     };
     match url.scheme() {
+        "https" if !TLS => {
+            return Err(Error::invalid(
+                "base_url",
+                "https needs TLS, and this build has none: enable the `rustls` (default) or `native-tls` feature of attio-meetings",
+            ));
+        }
         "https" => {}
         "http" if loopback => {}
         "http" => {
@@ -288,6 +327,15 @@ fn checked_base_url(raw: &str) -> Result<String> {
 mod tests {
     use super::*;
 
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    #[test]
+    fn https_is_refused_at_build_without_tls() {
+        let err = checked_base_url("https://api.attio.com").unwrap_err();
+        assert!(err.to_string().contains("`rustls`"), "{err}");
+        assert!(checked_base_url("http://127.0.0.1:1").is_ok());
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     #[test]
     fn base_urls() {
         assert_eq!(

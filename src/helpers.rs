@@ -90,6 +90,22 @@ impl ExternalRef {
     }
 }
 
+/// `"crm-event-42".try_into()`: your own id as an external reference (refused when empty), so the
+/// generated builder's `.external_ref("crm-event-42")` works.
+impl TryFrom<&str> for ExternalRef {
+    type Error = Error;
+    fn try_from(id: &str) -> Result<Self> {
+        ExternalRef::id(id)
+    }
+}
+
+impl TryFrom<String> for ExternalRef {
+    type Error = Error;
+    fn try_from(id: String) -> Result<Self> {
+        ExternalRef::id(id)
+    }
+}
+
 impl NewParticipant {
     /// The organizer, who accepted.
     pub fn organizer(email: impl Into<String>) -> Self {

@@ -63,7 +63,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/attio_meetings.rs"));
 }
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV};
+pub use client::{BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV};
 pub use error::{ApiError, DecodeError, Error, Result, Sent};
 pub use generated::{api, operations, types};
 pub use pacing::Pacing;
@@ -77,6 +77,11 @@ pub use api::{
     CreateCallRecording, DeleteCallRecording, FindOrCreateMeeting, GetCallRecording, GetMeeting,
     GetTranscript, ListCallRecordings, ListMeetings,
 };
+
+// The crates whose types are part of this API, so users need not match their versions by hand.
+pub use chrono;
+pub use reqwest;
+pub use uuid;
 
 /// A boxed future, the `IntoFuture` of the request builders (so `builder.await` sends).
 pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send>>;

@@ -26,9 +26,6 @@ use crate::error::{ApiError, DecodeError, Error, Result, Sent};
 use crate::pacing::Pacer;
 use crate::retry::{self, RetryBudget, RetryPolicy};
 
-/// Sent as `User-Agent` with every request.
-const USER_AGENT: &str = concat!("attio-meetings/", env!("CARGO_PKG_VERSION"));
-
 /// When a failed request of an operation may be sent again; declared per operation in the spec
 /// (`x-attio-retry`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +84,7 @@ pub(crate) struct Pipeline {
     pub http: reqwest::Client,
     pub base_url: String,
     pub auth: HeaderValue,
+    pub user_agent: HeaderValue,
     pub retry: RetryPolicy,
     pub budget: RetryBudget,
     pub pacer: Option<Pacer>,
@@ -245,7 +243,7 @@ impl Pipeline {
             .request(op.method.clone(), url)
             .timeout(self.timeout)
             .header(header::AUTHORIZATION, self.auth.clone())
-            .header(header::USER_AGENT, HeaderValue::from_static(USER_AGENT))
+            .header(header::USER_AGENT, self.user_agent.clone())
             .header(header::ACCEPT, HeaderValue::from_static("application/json"));
         if !request.query.is_empty() {
             builder = builder.query(&request.query);

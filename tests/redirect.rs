@@ -1,4 +1,5 @@
-//! The token stays with Attio: a redirect to another origin does not carry `Authorization`.
+//! The token stays with Attio: a redirect to another origin carries neither `Authorization` nor a
+//! `Referer` naming the original URL.
 //!
 //! Two raw loopback servers on different ports: the first answers every request with a redirect to the
 //! second, which records the headers it receives and answers like Attio.
@@ -73,6 +74,7 @@ async fn a_cross_origin_redirect_does_not_carry_the_token() {
         .token(TOKEN)
         .base_url(&api)
         .retry(RetryPolicy::none())
+        .user_agent("my-sync/1.2")
         .build()
         .unwrap();
     let id = "cb59ab17-ad15-460c-a126-0715617c0853".parse().unwrap();
@@ -85,10 +87,21 @@ async fn a_cross_origin_redirect_does_not_carry_the_token() {
         api_heads[0].contains(TOKEN),
         "the token goes to the configured base URL"
     );
+    assert!(
+        api_heads[0]
+            .to_ascii_lowercase()
+            .contains("user-agent: my-sync/1.2 attio-meetings/"),
+        "the application's product token comes first: {}",
+        api_heads[0]
+    );
     for head in &elsewhere_heads {
         assert!(
             !head.to_ascii_lowercase().contains("authorization"),
             "forwarded: {head}"
+        );
+        assert!(
+            !head.to_ascii_lowercase().contains("referer"),
+            "the redirect target learnt where the request came from: {head}"
         );
         assert!(
             !head.contains(TOKEN),

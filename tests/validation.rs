@@ -179,3 +179,30 @@ fn client_construction_is_checked() {
         attio_meetings::DEFAULT_BASE_URL
     );
 }
+
+#[test]
+fn settings_with_text_are_checked_and_external_ids_take_text() {
+    assert_invalid(
+        Client::builder()
+            .token("t")
+            .user_agent("bad\nagent")
+            .build(),
+        "user_agent",
+    );
+    assert!(
+        Client::builder()
+            .token("t")
+            .user_agent("my-sync/1.2")
+            .build()
+            .is_ok()
+    );
+
+    // Your own id converts into an external reference, so the builder takes text; empty is refused.
+    let built = NewMeeting::builder().external_ref("crm-event-42");
+    assert!(format!("{built:?}").contains("crm-event-42"), "{built:?}");
+    assert_invalid(ExternalRef::try_from(""), "data.external_ref");
+    assert!(matches!(
+        ExternalRef::try_from(String::from("crm-event-42")),
+        Ok(ExternalRef::ExternalId(_))
+    ));
+}
