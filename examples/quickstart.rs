@@ -128,14 +128,12 @@ async fn tour(client: &Client) -> Result<()> {
         m.participants = vec![NewParticipant::organizer("linus@example.com")];
         client.meetings().find_or_create(m).await?;
     }
-    let mut pages = Box::pin(
-        client
-            .meetings()
-            .list()
-            .participants(["linus@example.com"])
-            .limit(2)
-            .pages(),
-    );
+    let mut pages = client
+        .meetings()
+        .list()
+        .participants(["linus@example.com"])
+        .limit(2)
+        .pages();
     let mut number = 1;
     while let Some(page) = pages.try_next().await? {
         println!("page {number} of meetings with linus@example.com:");

@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    let mut meetings = Box::pin(client.meetings().list().limit(50).stream());
+    let mut meetings = client.meetings().list().limit(50).stream();
     let (mut count, mut all_day) = (0, 0);
     while let Some(meeting) = meetings.try_next().await? {
         count += 1;

@@ -55,6 +55,13 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A call recording was still `processing` when
+    /// [`wait_until_processed`](crate::CallRecordings::wait_until_processed) gave up.
+    #[error("the call recording was still processing after {waited:?}")]
+    StillProcessing {
+        /// How long it was polled.
+        waited: Duration,
+    },
     /// The input was refused before anything was sent.
     #[error("invalid {field}: {reason}")]
     InvalidInput {
@@ -192,6 +199,7 @@ impl Error {
             }
             Error::Transport { .. } | Error::Timeout { .. } => true,
             // The same body would come back: a client/server mismatch, not a transient failure.
+            Error::StillProcessing { .. } => true,
             Error::Decode(_) | Error::Protocol { .. } | Error::InvalidInput { .. } => false,
         }
     }
@@ -204,7 +212,9 @@ impl Error {
             Error::Api(api) => api.status.is_server_error(),
             Error::Transport { sent, .. } | Error::Timeout { sent, .. } => *sent == Sent::Maybe,
             Error::Decode(decode) => decode.status.is_success(),
-            Error::Protocol { .. } | Error::InvalidInput { .. } => false,
+            Error::StillProcessing { .. } | Error::Protocol { .. } | Error::InvalidInput { .. } => {
+                false
+            }
         }
     }
 

@@ -68,7 +68,7 @@ pub use error::{ApiError, DecodeError, Error, Result, Sent};
 pub use generated::{api, operations, types};
 pub use pacing::Pacing;
 pub use pipeline::{Operation, RateClass, RetryClass};
-pub use resources::{CallRecordings, Meetings, TranscriptDownload};
+pub use resources::{CallRecordings, Meetings, TranscriptDownload, WaitUntilProcessed};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use token::ApiToken;
 
@@ -82,6 +82,20 @@ pub use api::{
 pub use chrono;
 pub use reqwest;
 pub use uuid;
+
+/// The streams of pages and items: `Unpin`, so `.next().await` works on them as they are.
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// # async fn demo(client: attio_meetings::Client) -> Result<(), attio_meetings::Error> {
+/// let mut meetings = client.meetings().list().limit(200).stream();
+/// while let Some(meeting) = meetings.try_next().await? {
+///     println!("{}", meeting.title);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub type BoxStream<T> = std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<T>> + Send>>;
 
 /// A boxed future, the `IntoFuture` of the request builders (so `builder.await` sends).
 pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send>>;

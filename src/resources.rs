@@ -6,17 +6,22 @@
 //! parameters that only make sense together, and the merge of a transcript's pages.
 
 use std::fmt::Display;
+use std::time::Duration;
 
-use futures_util::{Stream, StreamExt};
+use futures_util::StreamExt;
 use uuid::Uuid;
 
+use crate::BoxStream;
 use crate::api::{
     Api, CreateCallRecording, DeleteCallRecording, FindOrCreateMeeting, GetCallRecording,
     GetMeeting, GetTranscript, ListCallRecordings, ListMeetings,
 };
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
-use crate::types::{NewCallRecording, NewMeeting, Transcript, TranscriptPage, TranscriptSegment};
+use crate::types::{
+    CallRecording, CallRecordingStatus, NewCallRecording, NewMeeting, Transcript, TranscriptPage,
+    TranscriptSegment,
+};
 
 /// The meetings of the workspace. Get one with [`Client::meetings`](crate::Client::meetings).
 #[derive(Debug, Clone)]
@@ -102,6 +107,31 @@ impl CallRecordings {
             .call_recording_id(call_recording_id)
     }
 
+    /// Waits until Attio has processed a recording: polls it (paced like every read, every 2 s by
+    /// default, for at most 10 minutes) and answers it once its status is no longer `processing`
+    /// (`completed`, `failed`, or a status this crate does not know yet).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: attio_meetings::Client, meeting: uuid::Uuid, id: uuid::Uuid) -> Result<(), attio_meetings::Error> {
+    /// use std::time::Duration;
+    /// use attio_meetings::types::CallRecordingStatus;
+    ///
+    /// let recording = client.call_recordings(meeting).wait_until_processed(id).timeout(Duration::from_secs(300)).await?;
+    /// if recording.status == CallRecordingStatus::Completed {
+    ///     let transcript = client.transcript(meeting, id).await?;
+    ///     println!("{}", transcript.raw_transcript);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_processed(&self, call_recording_id: Uuid) -> WaitUntilProcessed {
+        WaitUntilProcessed {
+            request: self.get(call_recording_id),
+            timeout: Duration::from_secs(600),
+            every: Duration::from_secs(2),
+        }
+    }
+
     /// Deletes a recording (and its transcript). A recording that does not exist is a 404
     /// ([`Error::is_not_found`]), except when a retry finds it gone after an earlier attempt whose answer
     /// was lost: that attempt deleted it, and the call succeeds.
@@ -113,8 +143,59 @@ impl CallRecordings {
     }
 }
 
+/// Polls a call recording until it is processed; see [`CallRecordings::wait_until_processed`].
+#[derive(Debug, Clone)]
+#[must_use = "the polling starts when awaited"]
+pub struct WaitUntilProcessed {
+    request: GetCallRecording,
+    timeout: Duration,
+    every: Duration,
+}
+
+impl WaitUntilProcessed {
+    /// Gives up after this long with [`Error::StillProcessing`] (10 minutes by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time between two polls (2 s by default; at least 10 ms).
+    pub fn every(mut self, every: Duration) -> Self {
+        self.every = every.max(Duration::from_millis(10));
+        self
+    }
+
+    /// Polls until the recording is no longer `processing`.
+    pub async fn wait(self) -> Result<CallRecording> {
+        let started = tokio::time::Instant::now();
+        loop {
+            let recording = self.request.clone().send().await?;
+            if recording.status != CallRecordingStatus::Processing {
+                return Ok(recording);
+            }
+            let waited = started.elapsed();
+            if waited + self.every > self.timeout {
+                return Err(Error::StillProcessing { waited });
+            }
+            tokio::time::sleep(self.every).await;
+        }
+    }
+}
+
+impl std::future::IntoFuture for WaitUntilProcessed {
+    type Output = Result<CallRecording>;
+    type IntoFuture = crate::Pending<CallRecording>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.wait())
+    }
+}
+
 /// A whole transcript, downloaded page by page: `.await` (or [`download`](Self::download)) fetches every
 /// page and merges their segments; [`page`](Self::page) is one request.
+///
+/// While its recording is `processing`, Attio answers a transcript with no segments and an empty
+/// `raw_transcript` (a success, not an error): wait with
+/// [`CallRecordings::wait_until_processed`] first.
 #[derive(Debug, Clone)]
 #[must_use = "the download starts when awaited"]
 pub struct TranscriptDownload {
@@ -151,18 +232,18 @@ impl TranscriptDownload {
     }
 
     /// Every page from the cursor on.
-    pub fn pages(self) -> impl Stream<Item = Result<TranscriptPage>> + Send + 'static {
+    pub fn pages(self) -> BoxStream<TranscriptPage> {
         self.request.pages()
     }
 
     /// Every segment from the cursor on. An error ends the stream after being yielded.
-    pub fn stream(self) -> impl Stream<Item = Result<TranscriptSegment>> + Send + 'static {
+    pub fn stream(self) -> BoxStream<TranscriptSegment> {
         self.request.stream()
     }
 
     /// Downloads every page: the transcript with all its segments.
     pub async fn download(self) -> Result<Transcript> {
-        let mut pages = Box::pin(self.pages());
+        let mut pages = self.pages();
         let mut whole: Option<Transcript> = None;
         while let Some(page) = pages.next().await {
             let page = page?.data;

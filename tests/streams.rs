@@ -290,7 +290,7 @@ async fn the_next_page_is_fetched_while_the_current_one_is_consumed() {
         .faults()
         .script(Operation::ListMeetings, [Some(Fault::Latency(ms(100))); 5]);
 
-    let mut pages = Box::pin(client.meetings().list().limit(5).pages());
+    let mut pages = client.meetings().list().limit(5).pages();
     let mut seen = Vec::new();
     for n in 1..=5u64 {
         let page = pages.next().await.expect("a page").unwrap();

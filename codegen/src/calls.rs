@@ -730,13 +730,13 @@ impl Operation {
                 impl #name {
                     /// Every page from this request's cursor on; the next page is fetched while the
                     /// current one is consumed. The stream ends after the last page or the first error.
-                    pub fn pages(self) -> impl ::futures_util::Stream<Item = crate::Result<#page>> + Send + 'static {
-                        crate::paginate::pages_of(self)
+                    pub fn pages(self) -> crate::BoxStream<#page> {
+                        Box::pin(crate::paginate::pages_of(self))
                     }
 
                     /// Every item of every page, in order. An error ends the stream after being yielded.
-                    pub fn stream(self) -> impl ::futures_util::Stream<Item = crate::Result<#item>> + Send + 'static {
-                        crate::paginate::items_of(self)
+                    pub fn stream(self) -> crate::BoxStream<#item> {
+                        Box::pin(crate::paginate::items_of(self))
                     }
 
                     /// Every item in one `Vec`; prefer [`Self::stream`] for large collections.
