@@ -14,7 +14,7 @@ use attio_meetings::types::{
 use uuid::Uuid;
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), support::Report> {
     let (client, _fake) = support::connect().await?;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (meeting_id, recording_id) = match args.as_slice() {

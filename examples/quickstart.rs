@@ -7,26 +7,28 @@
 //! With `ATTIO_API_KEY` set it talks to the real Attio and only reads, unless `--write` is given, in which
 //! case it also finds-or-creates one example meeting (de-duplicated: running it twice creates one).
 
-use std::error::Error;
+#[path = "support/mod.rs"]
+mod support;
+
 use std::time::Duration;
 
 use attio_meetings::types::ParticipantStatus;
 use attio_meetings::types::{
-    CallRecordingStatus, ExternalRef, Meeting, MeetingSort, MeetingTime, NewMeeting, NewParticipant,
+    ExternalRef, Meeting, MeetingSort, MeetingTime, NewMeeting, NewParticipant,
 };
 use attio_meetings::{Client, Pacing};
 use attio_meetings_mock::MockServer;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures_util::TryStreamExt;
 
-type Result<T> = std::result::Result<T, Box<dyn Error>>;
+type Result<T> = std::result::Result<T, support::Report>;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     if std::env::var_os("ATTIO_API_KEY").is_some() {
         let writes = std::env::args().any(|a| a == "--write");
         let client = Client::builder()
-            .token(std::env::var("ATTIO_API_KEY")?)
+            .from_env()?
             .pacing(Pacing::attio())
             .build()?;
         println!(
@@ -153,20 +155,18 @@ async fn tour(client: &Client) -> Result<()> {
 
     // 5. Attach a call recording, wait for Attio (here the fake) to process it, read the transcript.
     let recordings = client.call_recordings(first.id.meeting_id);
-    let mut recording = recordings
+    let recording = recordings
         .create("https://example.com/recordings/kickoff.mp4")
         .await?;
     println!(
         "call recording  {} is {}",
         recording.id.call_recording_id, recording.status
     );
-    for _ in 0..50 {
-        if recording.status != CallRecordingStatus::Processing {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        recording = recordings.get(recording.id.call_recording_id).await?;
-    }
+    let recording = recordings
+        .wait_until_processed(recording.id.call_recording_id)
+        .every(Duration::from_millis(200))
+        .timeout(Duration::from_secs(30))
+        .await?;
     println!("call recording  is now {}", recording.status);
     let transcript = client
         .transcript(first.id.meeting_id, recording.id.call_recording_id)

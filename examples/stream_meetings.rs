@@ -10,7 +10,7 @@ use attio_meetings::types::MeetingTime;
 use futures_util::TryStreamExt;
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), support::Report> {
     let (client, fake) = support::connect().await?;
     if let Some(fake) = &fake {
         for i in 0..120 {

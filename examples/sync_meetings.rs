@@ -48,7 +48,7 @@ fn to_meeting(event: &CalendarEvent) -> NewMeeting {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), support::Report> {
     let (client, _fake) = support::connect().await?;
     let monday = DateTime::parse_from_rfc3339("2027-11-29T09:00:00+00:00")?;
     let events: Vec<CalendarEvent> = (0..40)

@@ -66,18 +66,9 @@ impl Client {
     }
 
     /// A client whose token comes from `ATTIO_API_KEY` (and base URL, optionally, from
-    /// `ATTIO_BASE_URL`).
+    /// `ATTIO_BASE_URL`); see [`ClientBuilder::from_env`] to change other settings too.
     pub fn from_env() -> Result<Self> {
-        let token = std::env::var(TOKEN_ENV)
-            .map_err(|_| Error::invalid(TOKEN_ENV, "is not set (or not valid UTF-8)"))?;
-        let mut builder = Self::builder().token(token);
-        // An empty value counts as unset (a blank line in an .env file, `ATTIO_BASE_URL= cmd`).
-        if let Ok(base_url) = std::env::var(BASE_URL_ENV)
-            && !base_url.trim().is_empty()
-        {
-            builder = builder.base_url(base_url);
-        }
-        builder.build()
+        Self::builder().from_env()?.build()
     }
 
     /// Settings for a new client.
@@ -175,6 +166,31 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The token from `ATTIO_API_KEY`, and the base URL from `ATTIO_BASE_URL` when it is set and not
+    /// empty.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), attio_meetings::Error> {
+    /// let client = attio_meetings::Client::builder()
+    ///     .from_env()?
+    ///     .pacing(attio_meetings::Pacing::attio())
+    ///     .build()?;
+    /// # let _ = client; Ok(())
+    /// # }
+    /// ```
+    pub fn from_env(mut self) -> Result<Self> {
+        let token = std::env::var(TOKEN_ENV)
+            .map_err(|_| Error::invalid(TOKEN_ENV, "is not set (or not valid UTF-8)"))?;
+        self = self.token(token);
+        // An empty value counts as unset (a blank line in an .env file, `ATTIO_BASE_URL= cmd`).
+        if let Ok(base_url) = std::env::var(BASE_URL_ENV)
+            && !base_url.trim().is_empty()
+        {
+            self = self.base_url(base_url);
+        }
+        Ok(self)
+    }
+
     /// The workspace API key or OAuth access token (required).
     pub fn token(mut self, token: impl Into<ApiToken>) -> Self {
         self.token = Some(token.into());
