@@ -36,6 +36,16 @@ fn normalised_spec_matches_the_snapshot() {
     insta::assert_snapshot!("normalised_spec", pretty);
 }
 
+/// The review report of a spec update: read this snapshot's diff first (see codegen/src/surface.rs).
+#[test]
+fn api_surface_matches_the_snapshot() {
+    let generated =
+        generate_file(&our_spec(), &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let surface = attio_meetings_codegen::surface::surface(&generated.normalised)
+        .unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("api_surface", surface);
+}
+
 #[test]
 fn generation_is_deterministic_and_matches_the_build() {
     if !built_from_our_spec() {

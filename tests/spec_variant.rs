@@ -81,6 +81,17 @@ fn the_variant_adds_an_operation_a_parameter_and_a_field() {
     assert!(picked.contains("pub location: ::std::option::Option<::std::string::String>"));
     insta::assert_snapshot!("spec_variant", picked);
 
+    // The review report says the same in three lines, marking none of them as breaking except the new
+    // operation's header (every operation line is).
+    let surface = attio_meetings_codegen::surface::surface(&generated.normalised).unwrap();
+    for line in [
+        "! operation delete_meeting: DELETE /v2/meetings/{meeting_id}, retry repeatable, rate write",
+        "    query title_contains: string (min length 1), optional",
+        "    field location: nullable string, optional",
+    ] {
+        assert!(surface.lines().any(|l| l == line), "{line}\n{surface}");
+    }
+
     // The operation without declared behaviour is named in the build's warnings.
     assert_eq!(generated.warnings.len(), 2, "{:?}", generated.warnings);
     assert!(

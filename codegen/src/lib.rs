@@ -18,6 +18,7 @@ pub mod load;
 pub mod normalise;
 pub mod pointer;
 pub mod postprocess;
+pub mod surface;
 
 use std::path::Path;
 
