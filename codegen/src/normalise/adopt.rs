@@ -1,0 +1,477 @@
+//! Gives another document (Attio's whole one) the names of ours.
+//!
+//! Attio's document has no operationIds and inlines every schema, so progenitor would name the types
+//! after where they stand (`CreateMeetingBodyData`). Our spec describes the same operations with named
+//! components. This pass walks each operation of both documents in parallel (matched by path and method;
+//! parameters by `name` + `in`, bodies by media type, success responses by status, then schemas by
+//! property, `items`, `additionalProperties` and union branch index) and, wherever ours names a schema
+//! with `$ref: '#/components/schemas/X'` and the document has it inline, moves the document's schema to
+//! its `components/schemas/X` and leaves a `$ref` behind. It also copies our operationIds, our `x-attio-*`
+//! operation extensions and our titles of `oneOf`/`anyOf` branches (which name enum variants).
+//!
+//! The rule is: the document's facts win, our names win. Nothing but names is copied; where the shapes
+//! differ (a property only one side has, a different number of branches) the walk just stops there.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::walk;
+use crate::error::{Result, SpecError};
+use crate::pointer::{join, of_local_ref};
+
+/// Where named schemas live.
+const SCHEMAS: &str = "/components/schemas";
+
+/// Operation keys copied from ours besides `operationId`: our vendor extensions.
+const EXTENSION_PREFIX: &str = "x-attio-";
+
+/// Schema keywords that only document a schema. Two inline copies that differ only in these (Attio
+/// repeats the same shape with a different `description` per place) are one type.
+const DOCUMENTATION: [&str; 5] = ["description", "example", "examples", "title", "$comment"];
+
+/// Keywords whose values are data, not schemas: they are compared as they are.
+const DATA: [&str; 5] = ["enum", "const", "default", "required", "type"];
+
+/// Keywords whose values map names to schemas.
+const SCHEMA_MAPS: [&str; 4] = ["properties", "patternProperties", "$defs", "definitions"];
+
+/// How many `$ref`s in a row are followed before giving up (a cycle).
+const MAX_REF_CHAIN: usize = 32;
+
+/// How deep `$ref`s are expanded when comparing two schemas (recursive schemas stop there).
+const MAX_EXPANSION: usize = 16;
+
+/// Copies the names of `ours` onto `doc`; both are raw (3.1) documents, `doc` already sliced.
+///
+/// Operations only `doc` has are left alone. Errors name the JSON pointer: in `doc` when the document is
+/// at fault, in `ours` (said so in the message) when our spec is.
+pub fn adopt(doc: &mut Value, ours: &Value) -> Result<()> {
+    let mut adopter = Adopter {
+        doc,
+        ours,
+        visited: BTreeSet::new(),
+    };
+    for (op_ptr, path, _) in walk::operations(adopter.doc) {
+        if ours.pointer(&op_ptr).is_some_and(Value::is_object) {
+            adopter.operation(&op_ptr, &join("/paths", &path))?;
+        }
+    }
+    Ok(())
+}
+
+struct Adopter<'d, 'o> {
+    doc: &'d mut Value,
+    ours: &'o Value,
+    /// `(ours, doc)` pairs of schema pointers already walked.
+    visited: BTreeSet<(String, String)>,
+}
+
+impl Adopter<'_, '_> {
+    /// `op_ptr` is the same pointer in both documents (same path, same method).
+    fn operation(&mut self, op_ptr: &str, item_ptr: &str) -> Result<()> {
+        let ours = self.ours;
+        let Some(our_op) = ours.pointer(op_ptr).and_then(Value::as_object) else {
+            return Ok(());
+        };
+        let doc_op = self
+            .doc
+            .pointer_mut(op_ptr)
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| SpecError::new(op_ptr, "the operation is not a mapping"))?;
+        for (key, value) in our_op {
+            if key == "operationId" || key.starts_with(EXTENSION_PREFIX) {
+                doc_op.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+
+        // Parameters, by `name` + `in`; operation-level ones override path-level ones.
+        let our_params = parameters(ours, item_ptr, op_ptr, true)?;
+        let doc_params = parameters(self.doc, item_ptr, op_ptr, false)?;
+        for (key, our_param) in &our_params {
+            if let Some(doc_param) = doc_params.iter().find(|(k, _)| k == key).map(|(_, p)| p) {
+                self.schema(&join(our_param, "schema"), &join(doc_param, "schema"))?;
+            }
+        }
+
+        // The request body, by media type.
+        let body = join(op_ptr, "requestBody");
+        if ours.pointer(&body).is_some() && self.doc.pointer(&body).is_some() {
+            let our_body = resolve(ours, &body, true)?;
+            let doc_body = resolve(self.doc, &body, false)?;
+            self.content(&our_body, &doc_body)?;
+        }
+
+        // Success responses, by status. Error responses are left to the `responses` pass, which replaces
+        // them all with one envelope: naming their per-status schemas (`AttioError` with `status_code`
+        // 404 only) would shadow that envelope.
+        let responses = join(op_ptr, "responses");
+        let statuses: Vec<String> = ours
+            .pointer(&responses)
+            .and_then(Value::as_object)
+            .map(|m| m.keys().filter(|s| s.starts_with('2')).cloned().collect())
+            .unwrap_or_default();
+        for status in statuses {
+            let at = join(&responses, &status);
+            if self.doc.pointer(&at).is_some() {
+                let our_response = resolve(ours, &at, true)?;
+                let doc_response = resolve(self.doc, &at, false)?;
+                self.content(&our_response, &doc_response)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Walks the schemas of the media types both `content` maps have.
+    fn content(&mut self, ours_ptr: &str, doc_ptr: &str) -> Result<()> {
+        let ours = self.ours;
+        let Some(media) = ours
+            .pointer(&join(ours_ptr, "content"))
+            .and_then(Value::as_object)
+        else {
+            return Ok(());
+        };
+        for mime in media.keys() {
+            let our_schema = join(&join(&join(ours_ptr, "content"), mime), "schema");
+            let doc_schema = join(&join(&join(doc_ptr, "content"), mime), "schema");
+            if ours.pointer(&our_schema).is_some() && self.doc.pointer(&doc_schema).is_some() {
+                self.schema(&our_schema, &doc_schema)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Names the schema at `doc_ptr` after the one at `ours_ptr`, then walks inside both.
+    fn schema(&mut self, ours_ptr: &str, doc_ptr: &str) -> Result<()> {
+        let ours = self.ours;
+        let (name, ours_body) = follow(ours, ours_ptr, true)?;
+        let Some(doc_value) = self.doc.pointer(doc_ptr) else {
+            return Ok(());
+        };
+        let doc_ref = doc_value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let inline = doc_value.is_object();
+        let mut doc_body = doc_ptr.to_string();
+        if let Some(target) = doc_ref {
+            // Already a component: rename it to our name when that name is free.
+            let target = of_local_ref(&target).ok_or_else(|| {
+                SpecError::new(
+                    doc_ptr,
+                    format!("`$ref: {target}` points outside the document"),
+                )
+            })?;
+            if let (Some(ours_name), Some(theirs)) = (&name, schema_name(target))
+                && theirs != *ours_name
+                && self.schema_slot(ours_name).is_none()
+                && self.schema_slot(&theirs).is_some()
+            {
+                self.rename(&theirs, ours_name)?;
+            }
+            doc_body = follow(self.doc, doc_ptr, false)?.1;
+        } else if let Some(ours_name) = &name
+            && inline
+        {
+            doc_body = self.hoist(doc_ptr, ours_name)?;
+        }
+        if !self.visited.insert((ours_body.clone(), doc_body.clone())) {
+            return Ok(());
+        }
+        self.descend(&ours_body, &doc_body)
+    }
+
+    /// Moves the inline schema at `doc_ptr` to `components/schemas/<name>` and returns where it now is.
+    fn hoist(&mut self, doc_ptr: &str, name: &str) -> Result<String> {
+        let component = join(SCHEMAS, name);
+        let reference = json!({ "$ref": format!("#{component}") });
+        let Some(inline) = self.doc.pointer(doc_ptr).cloned() else {
+            return Ok(doc_ptr.to_string());
+        };
+        match self.schema_slot(name) {
+            None => {
+                self.schemas_mut()?.insert(name.to_string(), inline);
+            }
+            // Hoisted before from another place: one type when the facts are the same (Attio repeats a
+            // shape with other descriptions), else this copy stays inline under a derived name: Attio
+            // describes the start of a meeting it returns (no format, `timezone` required) and of one it is
+            // sent (`date-time`, `timezone` optional) differently, and those facts are not ours to merge.
+            Some(existing) => {
+                if facts(self.doc, existing, 0) != facts(self.doc, &inline, 0) {
+                    return Ok(doc_ptr.to_string());
+                }
+            }
+        }
+        if let Some(slot) = self.doc.pointer_mut(doc_ptr) {
+            *slot = reference;
+        }
+        Ok(component)
+    }
+
+    /// Walks the sub-schemas both sides have.
+    fn descend(&mut self, ours_ptr: &str, doc_ptr: &str) -> Result<()> {
+        let ours = self.ours;
+        let (Some(our_schema), Some(doc_schema)) =
+            (ours.pointer(ours_ptr), self.doc.pointer(doc_ptr))
+        else {
+            return Ok(());
+        };
+        let mut pairs = Vec::new();
+        let mut titles = Vec::new();
+
+        if let (Some(our_props), Some(doc_props)) = (
+            our_schema.get("properties").and_then(Value::as_object),
+            doc_schema.get("properties").and_then(Value::as_object),
+        ) {
+            for key in our_props.keys().filter(|k| doc_props.contains_key(*k)) {
+                pairs.push((
+                    join(&join(ours_ptr, "properties"), key),
+                    join(&join(doc_ptr, "properties"), key),
+                ));
+            }
+        }
+        for key in ["items", "additionalProperties"] {
+            if our_schema.get(key).is_some_and(Value::is_object)
+                && doc_schema.get(key).is_some_and(Value::is_object)
+            {
+                pairs.push((join(ours_ptr, key), join(doc_ptr, key)));
+            }
+        }
+        for our_key in ["oneOf", "anyOf", "allOf"] {
+            let Some(our_branches) = our_schema.get(our_key).and_then(Value::as_array) else {
+                continue;
+            };
+            // `oneOf` and `anyOf` of the same branches name the same enum; `allOf` only matches itself.
+            let doc_key = match our_key {
+                "allOf" => "allOf",
+                _ if doc_schema.get(our_key).is_some() => our_key,
+                "oneOf" => "anyOf",
+                _ => "oneOf",
+            };
+            let Some(doc_branches) = doc_schema.get(doc_key).and_then(Value::as_array) else {
+                continue;
+            };
+            if doc_branches.len() != our_branches.len() {
+                continue;
+            }
+            for (i, (our_branch, doc_branch)) in our_branches.iter().zip(doc_branches).enumerate() {
+                let our_at = join(&join(ours_ptr, our_key), &i.to_string());
+                let doc_at = join(&join(doc_ptr, doc_key), &i.to_string());
+                if our_key != "allOf"
+                    && let Some(title) = our_branch.get("title")
+                    && doc_branch.is_object()
+                    && doc_branch.get("title").is_none()
+                    && doc_branch.get("$ref").is_none()
+                {
+                    titles.push((doc_at.clone(), title.clone()));
+                }
+                pairs.push((our_at, doc_at));
+            }
+        }
+
+        for (at, title) in titles {
+            if let Some(branch) = self.doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+                branch.insert("title".into(), title);
+            }
+        }
+        for (our_at, doc_at) in pairs {
+            self.schema(&our_at, &doc_at)?;
+        }
+        Ok(())
+    }
+
+    fn schema_slot(&self, name: &str) -> Option<&Value> {
+        self.doc.pointer(&join(SCHEMAS, name))
+    }
+
+    fn schemas_mut(&mut self) -> Result<&mut Map<String, Value>> {
+        let root = self
+            .doc
+            .as_object_mut()
+            .ok_or_else(|| SpecError::new("", "the document is not a mapping"))?;
+        root.entry("components")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .ok_or_else(|| SpecError::new("/components", "components must be a mapping"))?
+            .entry("schemas")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .ok_or_else(|| SpecError::new(SCHEMAS, "schemas must be a mapping"))
+    }
+
+    /// Renames `components/schemas/<from>` to `<to>`, with every `$ref` to it.
+    fn rename(&mut self, from: &str, to: &str) -> Result<()> {
+        let schemas = self.schemas_mut()?;
+        let Some(schema) = schemas.remove(from) else {
+            return Ok(());
+        };
+        schemas.insert(to.to_string(), schema);
+        let old = format!("#{}", join(SCHEMAS, from));
+        let new = format!("#{}", join(SCHEMAS, to));
+        rewrite_refs(self.doc, &old, &new);
+        // Pointers walked under the old name are stale; the walk goes on under the new one.
+        let stale = join(SCHEMAS, from);
+        self.visited
+            .retain(|(_, doc)| doc != &stale && !doc.starts_with(&format!("{stale}/")));
+        Ok(())
+    }
+}
+
+/// The parameters of an operation (path-level ones first, overridden by operation-level ones), each as
+/// `((name, in), pointer of the resolved parameter)`.
+fn parameters(
+    doc: &Value,
+    item_ptr: &str,
+    op_ptr: &str,
+    is_ours: bool,
+) -> Result<Vec<((String, String), String)>> {
+    let mut out: Vec<((String, String), String)> = Vec::new();
+    for owner in [item_ptr, op_ptr] {
+        let list = join(owner, "parameters");
+        let Some(params) = doc.pointer(&list).and_then(Value::as_array) else {
+            continue;
+        };
+        for i in 0..params.len() {
+            let at = resolve(doc, &join(&list, &i.to_string()), is_ours)?;
+            let Some(param) = doc.pointer(&at) else {
+                continue;
+            };
+            let field = |key: &str| param.get(key).and_then(Value::as_str).map(str::to_string);
+            let (Some(name), Some(location)) = (field("name"), field("in")) else {
+                continue;
+            };
+            let key = (name, location);
+            out.retain(|(k, _)| *k != key);
+            out.push((key, at));
+        }
+    }
+    Ok(out)
+}
+
+/// Follows the `$ref`s starting at `ptr`: the name of the first schema component reached (if the value
+/// is a `$ref` to one) and the pointer of the body at the end of the chain.
+fn follow(doc: &Value, ptr: &str, is_ours: bool) -> Result<(Option<String>, String)> {
+    let mut name = None;
+    let mut at = ptr.to_string();
+    for _ in 0..MAX_REF_CHAIN {
+        let Some(target) = doc
+            .pointer(&at)
+            .and_then(|v| v.get("$ref"))
+            .and_then(Value::as_str)
+        else {
+            return Ok((name, at));
+        };
+        let target = checked_target(doc, &at, target, is_ours)?;
+        if name.is_none() && at == ptr {
+            name = schema_name(&target);
+        }
+        at = target;
+    }
+    Err(SpecError::new(
+        ptr,
+        format!("{}the `$ref`s starting here form a cycle", whose(is_ours)),
+    ))
+}
+
+/// The pointer of the value at `ptr` once its `$ref`s are followed.
+fn resolve(doc: &Value, ptr: &str, is_ours: bool) -> Result<String> {
+    follow(doc, ptr, is_ours).map(|(_, at)| at)
+}
+
+fn checked_target(doc: &Value, at: &str, target: &str, is_ours: bool) -> Result<String> {
+    let ptr = of_local_ref(target).ok_or_else(|| {
+        SpecError::new(
+            at,
+            format!(
+                "{}`$ref: {target}` points outside the document, which is not supported",
+                whose(is_ours)
+            ),
+        )
+    })?;
+    if doc.pointer(ptr).is_none() {
+        return Err(SpecError::new(
+            at,
+            format!("{}`$ref: {target}` points to nothing", whose(is_ours)),
+        ));
+    }
+    Ok(ptr.to_string())
+}
+
+fn whose(is_ours: bool) -> &'static str {
+    if is_ours {
+        "in the spec names are taken from: "
+    } else {
+        ""
+    }
+}
+
+/// `/components/schemas/X` -> `X` (unescaped); anything deeper or elsewhere -> `None`.
+fn schema_name(ptr: &str) -> Option<String> {
+    let rest = ptr.strip_prefix(SCHEMAS)?.strip_prefix('/')?;
+    if rest.is_empty() || rest.contains('/') {
+        return None;
+    }
+    Some(rest.replace("~1", "/").replace("~0", "~"))
+}
+
+fn rewrite_refs(value: &mut Value, old: &str, new: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::String(target) if key == "$ref" => {
+                        if target == old {
+                            *target = new.to_string();
+                        } else if let Some(rest) = target.strip_prefix(&format!("{old}/")) {
+                            *target = format!("{new}/{rest}");
+                        }
+                    }
+                    _ => rewrite_refs(child, old, new),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|c| rewrite_refs(c, old, new)),
+        _ => {}
+    }
+}
+
+/// What a schema says about values: documentation keywords dropped, local schema `$ref`s expanded (to
+/// [`MAX_EXPANSION`] levels), so that a copy whose parts were hoisted compares equal to one still inline.
+fn facts(doc: &Value, schema: &Value, depth: usize) -> Value {
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    if let Some(target) = map.get("$ref").and_then(Value::as_str)
+        && depth < MAX_EXPANSION
+        && let Some(body) = of_local_ref(target).and_then(|p| doc.pointer(p))
+    {
+        return facts(doc, body, depth + 1);
+    }
+    let mut out = Map::new();
+    for (key, value) in map {
+        if DOCUMENTATION.contains(&key.as_str()) {
+            continue;
+        }
+        let value = if DATA.contains(&key.as_str()) {
+            value.clone()
+        } else if SCHEMA_MAPS.contains(&key.as_str())
+            && let Value::Object(entries) = value
+        {
+            Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), facts(doc, v, depth)))
+                    .collect(),
+            )
+        } else {
+            match value {
+                Value::Array(items) => {
+                    Value::Array(items.iter().map(|v| facts(doc, v, depth)).collect())
+                }
+                _ => facts(doc, value, depth),
+            }
+        };
+        out.insert(key.clone(), value);
+    }
+    Value::Object(out)
+}
