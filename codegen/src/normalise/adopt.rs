@@ -164,10 +164,19 @@ impl Adopter<'_, '_> {
             })?;
             if let (Some(ours_name), Some(theirs)) = (&name, schema_name(target))
                 && theirs != *ours_name
-                && self.schema_slot(ours_name).is_none()
-                && self.schema_slot(&theirs).is_some()
+                && let Some(their_schema) = self.schema_slot(&theirs)
             {
-                self.rename(&theirs, ours_name)?;
+                match self.schema_slot(ours_name) {
+                    None => self.rename(&theirs, ours_name)?,
+                    // Our name was given to another copy of the same facts: one type.
+                    Some(named)
+                        if facts(self.doc, named, 0) == facts(self.doc, their_schema, 0) =>
+                    {
+                        self.rename(&theirs, ours_name)?
+                    }
+                    // Our name is taken by other facts: the component keeps its own name.
+                    Some(_) => {}
+                }
             }
             doc_body = follow(self.doc, doc_ptr, false)?.1;
         } else if let Some(ours_name) = &name
@@ -299,13 +308,14 @@ impl Adopter<'_, '_> {
             .ok_or_else(|| SpecError::new(SCHEMAS, "schemas must be a mapping"))
     }
 
-    /// Renames `components/schemas/<from>` to `<to>`, with every `$ref` to it.
+    /// Renames `components/schemas/<from>` to `<to>`, with every `$ref` to it. When `<to>` exists (a copy
+    /// of the same facts), `<from>` is dropped and its references point to `<to>`.
     fn rename(&mut self, from: &str, to: &str) -> Result<()> {
         let schemas = self.schemas_mut()?;
         let Some(schema) = schemas.remove(from) else {
             return Ok(());
         };
-        schemas.insert(to.to_string(), schema);
+        schemas.entry(to.to_string()).or_insert(schema);
         let old = format!("#{}", join(SCHEMAS, from));
         let new = format!("#{}", join(SCHEMAS, to));
         rewrite_refs(self.doc, &old, &new);
@@ -474,4 +484,330 @@ fn facts(doc: &Value, schema: &Value, depth: usize) -> Value {
         out.insert(key.clone(), value);
     }
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ours: named components, operationIds, an extension.
+    fn ours() -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "paths": {
+                "/v2/things/{thing_id}": {
+                    "get": {
+                        "operationId": "get_thing",
+                        "x-attio-retry": {"idempotent": true},
+                        "x-other": "not copied",
+                        "parameters": [
+                            {"$ref": "#/components/parameters/ThingIdPath"},
+                            {"name": "sort", "in": "query", "schema": {"$ref": "#/components/schemas/Sort"}}
+                        ],
+                        "responses": {
+                            "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingResponse"}}}},
+                            "404": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                        }
+                    },
+                    "post": {
+                        "operationId": "replace_thing",
+                        "requestBody": {"content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {"when": {"$ref": "#/components/schemas/When"}}
+                        }}}},
+                        "responses": {"200": {"$ref": "#/components/responses/Thing"}}
+                    }
+                }
+            },
+            "components": {
+                "parameters": {
+                    "ThingIdPath": {"name": "thing_id", "in": "path", "schema": {"$ref": "#/components/schemas/ThingId"}}
+                },
+                "responses": {
+                    "Thing": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingResponse"}}}}
+                },
+                "schemas": {
+                    "ThingId": {"type": "string", "format": "uuid"},
+                    "Sort": {"type": "string", "enum": ["asc", "desc"]},
+                    "ThingResponse": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Thing"}}},
+                    "Thing": {
+                        "type": "object",
+                        "properties": {
+                            "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}},
+                            "start": {"$ref": "#/components/schemas/When"},
+                            "end": {"$ref": "#/components/schemas/When"},
+                            "ours_only": {"$ref": "#/components/schemas/Tag"}
+                        }
+                    },
+                    "Tag": {"type": "object", "properties": {"name": {"type": "string"}}},
+                    "When": {"oneOf": [
+                        {"title": "Timed", "type": "object", "properties": {"at": {"type": "string"}}},
+                        {"title": "AllDay", "type": "object", "properties": {"day": {"$ref": "#/components/schemas/Day"}}}
+                    ]},
+                    "Day": {"type": "string", "format": "date"},
+                    "Error": {"type": "object"}
+                }
+            }
+        })
+    }
+
+    fn when(description: &str) -> Value {
+        json!({"description": description, "anyOf": [
+            {"type": "object", "properties": {"at": {"type": "string"}}},
+            {"type": "object", "properties": {"day": {"type": "string"}}}
+        ]})
+    }
+
+    /// Attio-like: everything inline, no ids.
+    fn doc() -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "paths": {
+                "/v2/things/{thing_id}": {
+                    "get": {
+                        "x-attio-retry": {"idempotent": false},
+                        "parameters": [
+                            {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+                            {"name": "thing_id", "in": "path", "schema": {"type": "string", "format": "uuid"}}
+                        ],
+                        "responses": {
+                            "200": {"content": {"application/json": {"schema": {
+                                "type": "object",
+                                "properties": {"data": {
+                                    "type": "object",
+                                    "properties": {
+                                        "tags": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                                        "start": when("The start."),
+                                        "end": when("The end."),
+                                        "theirs_only": {"type": "object"}
+                                    }
+                                }}
+                            }}}},
+                            "404": {"content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "string"}}}}}}
+                        }
+                    },
+                    "post": {
+                        "requestBody": {"content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {"when": {"anyOf": [
+                                {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}},
+                                {"type": "object", "properties": {"day": {"type": "string"}}}
+                            ]}}
+                        }}}},
+                        "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/thing_response"}}}}}
+                    }
+                },
+                "/v2/things": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}}}}}
+            },
+            "components": {"schemas": {
+                "thing_response": {"type": "object", "properties": {"data": {"type": "object"}}},
+                "elsewhere": {"type": "object", "properties": {"r": {"$ref": "#/components/schemas/thing_response"}}}
+            }}
+        })
+    }
+
+    fn adopted() -> Value {
+        let mut doc = doc();
+        adopt(&mut doc, &ours()).unwrap();
+        doc
+    }
+
+    fn reference(name: &str) -> Value {
+        json!({"$ref": format!("#/components/schemas/{name}")})
+    }
+
+    #[test]
+    fn operations_take_our_ids_and_extensions_without_overwriting() {
+        let doc = adopted();
+        let get = &doc["paths"]["/v2/things/{thing_id}"]["get"];
+        assert_eq!(get["operationId"], "get_thing");
+        // The document's own value of a key wins.
+        assert_eq!(get["x-attio-retry"], json!({"idempotent": false}));
+        assert!(get.get("x-other").is_none());
+        assert_eq!(
+            doc["paths"]["/v2/things/{thing_id}"]["post"]["operationId"],
+            "replace_thing"
+        );
+        // An operation only the document has is left alone.
+        assert!(
+            doc["paths"]["/v2/things"]["get"]
+                .get("operationId")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn inline_schemas_move_to_our_names() {
+        let doc = adopted();
+        let get = &doc["paths"]["/v2/things/{thing_id}"]["get"];
+        // Parameters by name and `in`, ours through a `$ref` to components/parameters.
+        assert_eq!(get["parameters"][0]["schema"], reference("Sort"));
+        assert_eq!(get["parameters"][1]["schema"], reference("ThingId"));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Sort"]["enum"], json!(["asc", "desc"]));
+        assert_eq!(
+            get["responses"]["200"]["content"]["application/json"]["schema"],
+            reference("ThingResponse")
+        );
+        assert_eq!(
+            schemas["ThingResponse"]["properties"]["data"],
+            reference("Thing")
+        );
+        assert_eq!(
+            schemas["Thing"]["properties"]["tags"]["items"],
+            reference("Tag")
+        );
+        // The document's facts stay: its extra property, its missing one.
+        assert_eq!(
+            schemas["Thing"]["properties"]["theirs_only"],
+            json!({"type": "object"})
+        );
+        assert!(schemas["Thing"]["properties"].get("ours_only").is_none());
+        // Error responses are the `responses` pass's business.
+        assert!(
+            get["responses"]["404"]["content"]["application/json"]["schema"]
+                .get("$ref")
+                .is_none()
+        );
+        assert!(schemas.get("Error").is_none());
+    }
+
+    #[test]
+    fn copies_differing_only_in_documentation_become_one_type() {
+        let doc = adopted();
+        let thing = &doc["components"]["schemas"]["Thing"]["properties"];
+        assert_eq!(thing["start"], reference("When"));
+        assert_eq!(thing["end"], reference("When"));
+        // The first copy walked is kept, with its description.
+        let kept = &doc["components"]["schemas"]["When"]["description"];
+        assert!(kept == "The start." || kept == "The end.", "{kept}");
+    }
+
+    #[test]
+    fn a_copy_with_other_facts_stays_inline_and_is_still_named_inside() {
+        let doc = adopted();
+        // The request's `when` says `date-time` where the response's does not: not the same type, so it
+        // keeps its inline place (and a derived name), but its branches get our titles.
+        let when = &doc["paths"]["/v2/things/{thing_id}"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["properties"]["when"];
+        assert!(when.get("$ref").is_none(), "{when}");
+        assert_eq!(when["anyOf"][0]["title"], "Timed");
+        assert_eq!(when["anyOf"][1]["title"], "AllDay");
+        // Below it, names are given again.
+        assert_eq!(when["anyOf"][1]["properties"]["day"], reference("Day"));
+    }
+
+    #[test]
+    fn union_branches_take_our_titles() {
+        let doc = adopted();
+        let when = &doc["components"]["schemas"]["When"];
+        assert_eq!(when["anyOf"][0]["title"], "Timed");
+        assert_eq!(when["anyOf"][1]["title"], "AllDay");
+        assert_eq!(when["anyOf"][1]["properties"]["day"], reference("Day"));
+        assert_eq!(
+            doc["components"]["schemas"]["Day"],
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn different_branch_counts_stop_the_walk() {
+        let mut doc = doc();
+        let data = "/paths/~1v2~1things~1{thing_id}/get/responses/200/content/application~1json/schema/properties/data/properties";
+        for key in ["start", "end"] {
+            doc.pointer_mut(&join(data, key)).unwrap()["anyOf"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"type": "string"}));
+        }
+        adopt(&mut doc, &ours()).unwrap();
+        let when = &doc["components"]["schemas"]["When"];
+        assert_eq!(when["anyOf"].as_array().unwrap().len(), 3);
+        assert!(when["anyOf"][0].get("title").is_none());
+    }
+
+    const GET_200: &str =
+        "/paths/~1v2~1things~1{thing_id}/get/responses/200/content/application~1json/schema";
+
+    #[test]
+    fn a_component_of_the_document_is_renamed_with_its_references() {
+        let mut doc = doc();
+        *doc.pointer_mut(GET_200).unwrap() = reference("thing_response");
+        adopt(&mut doc, &ours()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert!(!schemas.contains_key("thing_response"));
+        assert_eq!(
+            doc["paths"]["/v2/things/{thing_id}"]["post"]["responses"]["200"]["content"]["application/json"]
+                ["schema"],
+            reference("ThingResponse")
+        );
+        assert_eq!(
+            schemas["elsewhere"]["properties"]["r"],
+            reference("ThingResponse")
+        );
+    }
+
+    #[test]
+    fn a_component_with_the_facts_of_a_named_one_is_merged_into_it() {
+        let mut doc = doc();
+        doc["components"]["schemas"]["thing_response"] = doc.pointer(GET_200).unwrap().clone();
+        adopt(&mut doc, &ours()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert!(!schemas.contains_key("thing_response"));
+        assert_eq!(
+            schemas["elsewhere"]["properties"]["r"],
+            reference("ThingResponse")
+        );
+    }
+
+    #[test]
+    fn a_component_with_other_facts_keeps_its_name() {
+        let doc = adopted();
+        // `ThingResponse` was given to the GET's inline copy, whose `data` is a `Thing`.
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert_eq!(
+            schemas["thing_response"]["properties"]["data"],
+            json!({"type": "object"})
+        );
+        assert_eq!(
+            schemas["elsewhere"]["properties"]["r"],
+            reference("thing_response")
+        );
+    }
+
+    #[test]
+    fn a_dangling_reference_in_ours_is_reported_where_it_stands() {
+        let mut ours = ours();
+        ours["components"]["schemas"]["ThingResponse"]["properties"]["data"]["$ref"] =
+            json!("#/components/schemas/Missing");
+        let err = adopt(&mut doc(), &ours).unwrap_err();
+        assert_eq!(
+            err.pointer,
+            "/components/schemas/ThingResponse/properties/data"
+        );
+        assert!(err.message.contains("names are taken from"), "{err}");
+        assert!(err.message.contains("points to nothing"), "{err}");
+    }
+
+    #[test]
+    fn a_reference_cycle_is_an_error_not_a_hang() {
+        let mut ours = ours();
+        ours["components"]["schemas"]["Tag"] = json!({"$ref": "#/components/schemas/Tag"});
+        let err = adopt(&mut doc(), &ours).unwrap_err();
+        assert!(err.message.contains("cycle"), "{err}");
+    }
+
+    #[test]
+    fn recursive_schemas_are_walked_once() {
+        let mut ours = ours();
+        ours["components"]["schemas"]["Tag"]["properties"]["parent"] =
+            json!({"$ref": "#/components/schemas/Tag"});
+        let mut doc = doc();
+        let tags = "/paths/~1v2~1things~1{thing_id}/get/responses/200/content/application~1json/schema/properties/data/properties/tags/items";
+        doc.pointer_mut(tags).unwrap()["properties"]["parent"] = json!({"type": "object"});
+        adopt(&mut doc, &ours).unwrap();
+        let tag = &doc["components"]["schemas"]["Tag"];
+        // The inner copy has other facts than the outer one: it stays inline.
+        assert_eq!(tag["properties"]["parent"], json!({"type": "object"}));
+    }
 }
