@@ -5,19 +5,15 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
 use uuid::Uuid;
 
-use crate::call_recordings::CallRecordings;
+use crate::api::Api;
 use crate::error::{Error, Result, Sent};
-use crate::meetings::Meetings;
 use crate::pacing::{Pacer, Pacing};
+use crate::pipeline::Pipeline;
+use crate::resources::{CallRecordings, Meetings, TranscriptDownload};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::token::ApiToken;
-use crate::transcripts::GetTranscript;
-
-/// Sent as `User-Agent` with every request.
-pub(crate) const USER_AGENT: &str = concat!("attio-meetings/", env!("CARGO_PKG_VERSION"));
 
 /// Attio's API.
 pub const DEFAULT_BASE_URL: &str = "https://api.attio.com";
@@ -41,29 +37,17 @@ pub const TOKEN_ENV: &str = "ATTIO_API_KEY";
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
-}
-
-/// What every call of a client (and its clones) shares.
-pub(crate) struct Inner {
-    pub http: reqwest::Client,
-    pub base_url: String,
-    pub auth: HeaderValue,
-    pub retry: RetryPolicy,
-    pub budget: RetryBudget,
-    pub pacer: Option<Pacer>,
-    pub timeout: Duration,
-    pub max_body: usize,
+    pipeline: Arc<Pipeline>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // No token here: `auth` is left out on purpose.
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("retry", &self.inner.retry)
-            .field("paced", &self.inner.pacer.is_some())
-            .field("timeout", &self.inner.timeout)
+            .field("base_url", &self.pipeline.base_url)
+            .field("retry", &self.pipeline.retry)
+            .field("paced", &self.pipeline.pacer.is_some())
+            .field("timeout", &self.pipeline.timeout)
             .finish_non_exhaustive()
     }
 }
@@ -91,29 +75,47 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// Every operation of the spec by operationId, as request builders sharing this client's token,
+    /// retry policy and budget, and pacing. Operations the spec gains appear here on regeneration.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: attio_meetings::Client, id: uuid::Uuid) -> Result<(), attio_meetings::Error> {
+    /// let meeting = client.api().get_meeting().meeting_id(id).send().await?;
+    /// # let _ = meeting; Ok(())
+    /// # }
+    /// ```
+    pub fn api(&self) -> Api {
+        Api::new(self.clone())
+    }
+
     /// Meetings: list, find-or-create, get.
     pub fn meetings(&self) -> Meetings {
-        Meetings::new(self.clone())
+        Meetings::new(self.api())
     }
 
     /// The call recordings of one meeting: list, create, get, delete.
     pub fn call_recordings(&self, meeting_id: Uuid) -> CallRecordings {
-        CallRecordings::new(self.clone(), meeting_id)
+        CallRecordings::new(self.api(), meeting_id)
     }
 
-    /// The transcript of a call recording.
-    pub fn transcript(&self, meeting_id: Uuid, call_recording_id: Uuid) -> GetTranscript {
-        GetTranscript::new(self.clone(), meeting_id, call_recording_id)
+    /// The transcript of a call recording: `.await` downloads every page and merges them.
+    pub fn transcript(&self, meeting_id: Uuid, call_recording_id: Uuid) -> TranscriptDownload {
+        TranscriptDownload::new(self.api(), meeting_id, call_recording_id)
+    }
+
+    /// The pipeline every request of this client goes through.
+    pub(crate) fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.pipeline.base_url
     }
 
     /// The retry budget shared by this client and its clones.
     pub fn retry_budget(&self) -> &RetryBudget {
-        &self.inner.budget
+        &self.pipeline.budget
     }
 }
 
@@ -233,7 +235,7 @@ impl ClientBuilder {
                 })?,
         };
         Ok(Client {
-            inner: Arc::new(Inner {
+            pipeline: Arc::new(Pipeline {
                 http,
                 base_url,
                 auth,

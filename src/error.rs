@@ -46,6 +46,15 @@ pub enum Error {
     /// Attio answered, but the body is not what the API promises.
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// Attio's answers broke the API's contract in a way no retry fixes: a paginated list handed out a
+    /// cursor it had already handed out, or answered no page at all.
+    #[error("Attio's answers to {operation} are inconsistent: {message}")]
+    Protocol {
+        /// The operation that answered.
+        operation: &'static str,
+        /// What was wrong.
+        message: String,
+    },
     /// The input was refused before anything was sent.
     #[error("invalid {field}: {reason}")]
     InvalidInput {
@@ -81,6 +90,7 @@ fn maybe_applied(sent: Sent) -> &'static str {
 
 /// An error answer of Attio: the status, Attio's envelope, and the raw response.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
@@ -111,6 +121,7 @@ impl fmt::Display for ApiError {
 
 /// A response body that could not be decoded.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DecodeError {
     /// HTTP status of the response.
     pub status: StatusCode,
@@ -172,16 +183,16 @@ impl Error {
         matches!(self, Error::InvalidInput { .. }) || self.status() == Some(StatusCode::BAD_REQUEST)
     }
 
-    /// Whether trying the same request again later may succeed (rate limits, server errors, network
-    /// failures, timeouts). It says nothing about whether a retry is *safe*: see [`Error::may_have_been_applied`].
+    /// Whether trying the same request again later may succeed (rate limits, server errors other than 501
+    /// and 505, network failures, timeouts): the rule the client's own retries follow. It says nothing about whether a retry is *safe*: see [`Error::may_have_been_applied`].
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => {
-                api.status == StatusCode::TOO_MANY_REQUESTS || api.status.is_server_error()
+                api.status == StatusCode::TOO_MANY_REQUESTS || crate::retry::transient(api.status)
             }
             Error::Transport { .. } | Error::Timeout { .. } => true,
             // The same body would come back: a client/server mismatch, not a transient failure.
-            Error::Decode(_) | Error::InvalidInput { .. } => false,
+            Error::Decode(_) | Error::Protocol { .. } | Error::InvalidInput { .. } => false,
         }
     }
 
@@ -193,7 +204,7 @@ impl Error {
             Error::Api(api) => api.status.is_server_error(),
             Error::Transport { sent, .. } | Error::Timeout { sent, .. } => *sent == Sent::Maybe,
             Error::Decode(decode) => decode.status.is_success(),
-            Error::InvalidInput { .. } => false,
+            Error::Protocol { .. } | Error::InvalidInput { .. } => false,
         }
     }
 

@@ -27,7 +27,12 @@
 //! - [`Client`] (from a token, `ATTIO_API_KEY`, or [`ClientBuilder`]) is cheap to clone and shared
 //!   across tasks. Calls are builders that send when awaited: `client.meetings().list()`,
 //!   `.find_or_create(..)`, `.get(id)`; `client.call_recordings(meeting_id).create(url)`, ...;
-//!   `client.transcript(meeting_id, recording_id)`.
+//!   `client.transcript(meeting_id, recording_id)`; and every operation of the spec by its operationId
+//!   through `client.api()`, e.g. `client.api().get_meeting().meeting_id(id)`.
+//! - How a request travels: the builders of [`api`] are generated from the spec at build time, with a
+//!   setter per parameter and the operation's behaviour (retry class, rate limit, pagination) taken
+//!   from the spec's `x-attio-*` extensions into [`operations`]; every one of them hands its request to
+//!   the one hand-written pipeline, which adds the token, paces, retries and maps errors.
 //! - Failures are one [`Error`]: Attio's envelope with status, headers and `Retry-After`
 //!   ([`Error::Api`]), network and timeout failures saying whether the request may have been applied,
 //!   decode failures with the JSON path, and input refused before sending.
@@ -36,60 +41,45 @@
 //!   [`Pacing`] keeps bulk work under Attio's rate limits.
 //! - Lists stream across pages with the next page prefetched: `.stream()`, `.pages()`, `.collect_all()`.
 //! - [`types`] holds the request and response types, generated at build time from the OpenAPI spec;
-//!   string enums have an `Unknown(String)` variant so values Attio adds later still decode. [`raw`] is
-//!   the generated low-level client, without retries.
+//!   string enums have an `Unknown(String)` variant so values Attio adds later still decode.
 
 #![warn(missing_docs)]
 
-/// Makes a request builder send when awaited: `impl IntoFuture` through its `send()`.
-macro_rules! send_on_await {
-    ($builder:ty => $output:ty) => {
-        impl std::future::IntoFuture for $builder {
-            type Output = $crate::Result<$output>;
-            type IntoFuture = $crate::Pending<$output>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    };
-}
-
-mod call_recordings;
+mod args;
 mod client;
 mod error;
 mod helpers;
-mod meetings;
 mod pacing;
 mod paginate;
+mod pipeline;
+mod resources;
 mod retry;
 mod token;
-mod transcripts;
-mod transport;
 mod validate;
 
-// progenitor documents operations and schemas, not every builder method it emits.
+// progenitor documents the types it generates, not every builder method.
 #[allow(missing_docs)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/attio_meetings.rs"));
 }
 
-pub use call_recordings::{
-    CallRecordings, CreateCallRecording, DeleteCallRecording, GetCallRecording, ListCallRecordings,
-};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV};
 pub use error::{ApiError, DecodeError, Error, Result, Sent};
-pub use generated::types;
-pub use meetings::{FindOrCreateMeeting, GetMeeting, ListMeetings, Meetings, Pending};
+pub use generated::{api, operations, types};
 pub use pacing::Pacing;
+pub use pipeline::{Operation, RateClass, RetryClass};
+pub use resources::{CallRecordings, Meetings, TranscriptDownload};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use token::ApiToken;
-pub use transcripts::GetTranscript;
 
-/// The client progenitor generates from the spec: one method per operation, no retries, no pacing, the
-/// token left to you (e.g. as a default header of the `reqwest::Client`). Prefer [`Client`].
-pub mod raw {
-    pub use crate::generated::{ByteStream, Client, Error, ResponseValue, builder, prelude};
-}
+/// The builders the handles return, also reachable through [`api`].
+pub use api::{
+    CreateCallRecording, DeleteCallRecording, FindOrCreateMeeting, GetCallRecording, GetMeeting,
+    GetTranscript, ListCallRecordings, ListMeetings,
+};
+
+/// A boxed future, the `IntoFuture` of the request builders (so `builder.await` sends).
+pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send>>;
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

@@ -1,20 +1,15 @@
 //! Optional client-side pacing at Attio's rate limits, so bulk work runs at the limit instead of
 //! bouncing off it with 429s.
 
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
-/// Which of Attio's limits a request counts against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Class {
-    Read,
-    Write,
-    /// Create call recording: a write with its own, lower limit on top.
-    CreateCallRecording,
-}
+use crate::generated::operations;
+use crate::pipeline::{Operation, RateClass};
 
 /// Requests per second the client allows itself, per class. Shared by every clone of a client.
 ///
@@ -30,24 +25,38 @@ pub(crate) enum Class {
 pub struct Pacing {
     reads: NonZeroU32,
     writes: NonZeroU32,
-    create_call_recording: NonZeroU32,
+    /// Overrides the spec's limits of the operations that have their own (`None`: the spec's).
+    own: Option<NonZeroU32>,
 }
 
 impl Pacing {
-    /// Attio's documented limits: 100 reads, 25 writes and 1 call-recording creation per second.
+    /// Attio's documented limits: 100 reads and 25 writes per second, and the lower limits the spec
+    /// declares for single operations (create call recording: 1 per second).
     pub fn attio() -> Self {
-        Self::per_second(100, 25, 1)
+        Self {
+            reads: NonZeroU32::new(100).unwrap_or(NonZeroU32::MIN),
+            writes: NonZeroU32::new(25).unwrap_or(NonZeroU32::MIN),
+            own: None,
+        }
     }
 
-    /// Custom limits per second (each at least 1), e.g. when Attio lowers them during an incident.
-    pub fn per_second(reads: u32, writes: u32, create_call_recording: u32) -> Self {
+    /// Custom limits per second (each at least 1), e.g. when Attio lowers them during an incident:
+    /// reads, writes, and the limit of every operation that has one of its own (create call recording).
+    pub fn per_second(reads: u32, writes: u32, own_limits: u32) -> Self {
         let at_least_one = |n: u32| NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
         Self {
             reads: at_least_one(reads),
             writes: at_least_one(writes),
-            create_call_recording: at_least_one(create_call_recording),
+            own: Some(at_least_one(own_limits)),
         }
     }
+}
+
+/// What a 429 pauses: a shared class, or an operation with a limit of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Bucket {
+    Class(RateClass),
+    Own(&'static str),
 }
 
 /// The limiters of one client (and its clones).
@@ -55,9 +64,10 @@ impl Pacing {
 pub(crate) struct Pacer {
     reads: DefaultDirectRateLimiter,
     writes: DefaultDirectRateLimiter,
-    create_call_recording: DefaultDirectRateLimiter,
-    /// Set from 429s: no request of the class starts before this.
-    paused_until: Mutex<[Option<Instant>; 3]>,
+    /// Operations with a limit of their own, by operationId.
+    own: HashMap<&'static str, DefaultDirectRateLimiter>,
+    /// Set from 429s: no request of the bucket starts before this.
+    paused_until: Mutex<HashMap<Bucket, Instant>>,
 }
 
 /// Evenly spaced, no bursts: Attio counts per wall-clock second, so a burst at the end of one second
@@ -70,52 +80,59 @@ fn limiter(per_second: NonZeroU32) -> DefaultDirectRateLimiter {
 
 impl Pacer {
     pub fn new(pacing: Pacing) -> Self {
+        let own = operations::ALL
+            .iter()
+            .filter_map(|op| {
+                let spec = op.own_limit.and_then(NonZeroU32::new)?;
+                Some((op.id, limiter(pacing.own.unwrap_or(spec))))
+            })
+            .collect();
         Self {
             reads: limiter(pacing.reads),
             writes: limiter(pacing.writes),
-            create_call_recording: limiter(pacing.create_call_recording),
-            paused_until: Mutex::new([None; 3]),
+            own,
+            paused_until: Mutex::new(HashMap::new()),
         }
     }
 
-    fn index(class: Class) -> usize {
-        match class {
-            Class::Read => 0,
-            Class::Write => 1,
-            Class::CreateCallRecording => 2,
+    fn bucket(&self, op: &Operation) -> Bucket {
+        if self.own.contains_key(op.id) {
+            Bucket::Own(op.id)
+        } else {
+            Bucket::Class(op.rate)
         }
     }
 
-    /// Waits until a request of `class` may start.
-    pub async fn ready(&self, class: Class) {
+    /// Waits until a request of `op` may start: after any pause from a 429, within the operation's own
+    /// limit and its class's.
+    pub async fn ready(&self, op: &Operation) {
         let paused = self
             .paused_until
             .lock()
-            .map(|p| p[Self::index(class)])
-            .unwrap_or(None);
+            .ok()
+            .and_then(|p| p.get(&self.bucket(op)).copied());
         if let Some(until) = paused {
             let now = Instant::now();
             if until > now {
                 tokio::time::sleep(until - now).await;
             }
         }
-        match class {
-            Class::Read => self.reads.until_ready().await,
-            Class::Write => self.writes.until_ready().await,
-            Class::CreateCallRecording => {
-                self.create_call_recording.until_ready().await;
-                self.writes.until_ready().await;
-            }
+        if let Some(own) = self.own.get(op.id) {
+            own.until_ready().await;
+        }
+        match op.rate {
+            RateClass::Read => self.reads.until_ready().await,
+            RateClass::Write => self.writes.until_ready().await,
         }
     }
 
-    /// Attio said 429 until `until`: hold back every request of the class (in every clone) until then.
-    pub fn throttled(&self, class: Class, until: SystemTime) {
+    /// Attio said 429 until `until`: hold back every request of the bucket (in every clone) until then.
+    pub fn throttled(&self, op: &Operation, until: SystemTime) {
         let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
         let until = Instant::now() + wait;
         if let Ok(mut paused) = self.paused_until.lock() {
-            let slot = &mut paused[Self::index(class)];
-            *slot = Some(slot.map_or(until, |current| current.max(until)));
+            let slot = paused.entry(self.bucket(op)).or_insert(until);
+            *slot = (*slot).max(until);
         }
     }
 }

@@ -10,11 +10,11 @@ use crate::error::{Error, Result};
 /// A page and the cursor of the next one (`None` on the last page).
 pub(crate) type Fetched<P> = Result<(P, Option<String>)>;
 
-/// Pages from `first` on. Inside a tokio runtime the next page is fetched in the background while the
+/// Pages: `fetch(None)` first, then `fetch(Some(next cursor))` until the last page. Inside a tokio runtime the next page is fetched in the background while the
 /// current one is consumed, at most one page ahead; outside one, pages are fetched on demand. The stream
 /// ends after the last page, or after yielding the first error.
-pub(crate) fn pages<P, F, Fut>(
-    first: Option<String>,
+fn pages<P, F, Fut>(
+    operation: &'static str,
     fetch: F,
 ) -> impl Stream<Item = Result<P>> + Send + 'static
 where
@@ -23,31 +23,40 @@ where
     Fut: Future<Output = Fetched<P>> + Send + 'static,
 {
     match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => prefetching(runtime, first, fetch).left_stream(),
-        Err(_) => on_demand(first, fetch).right_stream(),
+        Ok(runtime) => prefetching(runtime, operation, fetch).left_stream(),
+        Err(_) => on_demand(operation, fetch).right_stream(),
     }
 }
 
-/// A list request that can be pointed at a cursor and sent: what [`pages_of`] needs.
+/// A paginated request: what the generated builders of operations with `x-attio-pagination`
+/// implement, and all [`pages_of`] and [`items_of`] need.
 pub(crate) trait Paged: Clone + Send + 'static {
+    /// The response: one page.
     type Page: Send + 'static;
-    /// The cursor the request starts from.
-    fn start(&self) -> Option<String>;
+    /// What the page lists.
+    type Item: Send + 'static;
+    /// The operationId, for errors.
+    const OPERATION: &'static str;
     /// The same request from `cursor` on.
-    fn at(self, cursor: Option<String>) -> Self;
+    fn at(self, cursor: String) -> Self;
     /// Sends it: one page.
-    fn fetch(self) -> impl Future<Output = Result<Self::Page>> + Send;
-    /// The page's `pagination.next_cursor`.
+    fn fetch(self) -> crate::Pending<Self::Page>;
+    /// Where the page says the next one starts (`None` or empty on the last page).
     fn next_cursor(page: &Self::Page) -> Option<String>;
+    /// The page's items.
+    fn items(page: Self::Page) -> Vec<Self::Item>;
 }
 
-/// Every page of `request`, from its cursor on; see [`pages`].
+/// Every page of `request`, from the cursor it was given on; see [`pages`].
 pub(crate) fn pages_of<R: Paged>(
     request: R,
 ) -> impl Stream<Item = Result<R::Page>> + Send + 'static {
-    let first = request.start();
-    pages(first, move |cursor| {
-        let request = request.clone().at(cursor);
+    // The first page is the request as the caller built it; later ones replace its cursor.
+    pages(R::OPERATION, move |cursor| {
+        let request = match cursor {
+            None => request.clone(),
+            Some(cursor) => request.clone().at(cursor),
+        };
         async move {
             let page = request.fetch().await?;
             let next = R::next_cursor(&page);
@@ -56,32 +65,38 @@ pub(crate) fn pages_of<R: Paged>(
     })
 }
 
-/// Items of every page, in order.
-pub(crate) fn items<T, P>(
-    pages: impl Stream<Item = Result<P>> + Send + 'static,
-) -> impl Stream<Item = Result<T>> + Send + 'static
-where
-    T: Send + 'static,
-    P: IntoIterator<Item = T> + Send + 'static,
-{
-    pages.flat_map(|page| match page {
-        Ok(page) => stream::iter(page.into_iter().map(Ok).collect::<Vec<_>>()),
+/// Every item of every page of `request`, in order. An error ends the stream after being yielded.
+pub(crate) fn items_of<R: Paged>(
+    request: R,
+) -> impl Stream<Item = Result<R::Item>> + Send + 'static {
+    pages_of(request).flat_map(|page| match page {
+        Ok(page) => stream::iter(R::items(page).into_iter().map(Ok).collect::<Vec<_>>()),
         Err(error) => stream::iter(vec![Err(error)]),
     })
 }
 
 /// Guards against a server that hands out the same cursor twice, which would otherwise loop forever.
-struct Cursors(HashSet<String>);
+struct Cursors {
+    operation: &'static str,
+    seen: HashSet<String>,
+}
 
 impl Cursors {
+    fn new(operation: &'static str) -> Self {
+        Self {
+            operation,
+            seen: HashSet::new(),
+        }
+    }
+
     /// The cursor to fetch next, `Ok(None)` at the end.
     fn next(&mut self, cursor: Option<String>) -> Result<Option<String>> {
         match cursor.filter(|c| !c.is_empty()) {
             None => Ok(None),
-            Some(c) if !self.0.insert(c.clone()) => Err(Error::invalid(
-                "cursor",
-                "Attio returned a cursor it had already returned; stopping",
-            )),
+            Some(c) if !self.seen.insert(c.clone()) => Err(Error::Protocol {
+                operation: self.operation,
+                message: format!("it returned the cursor `{c}` a second time; stopping"),
+            }),
             Some(c) => Ok(Some(c)),
         }
     }
@@ -89,7 +104,7 @@ impl Cursors {
 
 fn prefetching<P, F, Fut>(
     runtime: tokio::runtime::Handle,
-    first: Option<String>,
+    operation: &'static str,
     mut fetch: F,
 ) -> impl Stream<Item = Result<P>> + Send + 'static
 where
@@ -101,8 +116,8 @@ where
     // ahead of the consumer.
     let (pages_tx, pages_rx) = tokio::sync::mpsc::channel::<Result<P>>(1);
     runtime.spawn(async move {
-        let mut cursors = Cursors(HashSet::new());
-        let mut cursor = first;
+        let mut cursors = Cursors::new(operation);
+        let mut cursor = None;
         loop {
             let Ok(slot) = pages_tx.reserve().await else {
                 return;
@@ -133,7 +148,7 @@ where
 }
 
 fn on_demand<P, F, Fut>(
-    first: Option<String>,
+    operation: &'static str,
     fetch: F,
 ) -> impl Stream<Item = Result<P>> + Send + 'static
 where
@@ -141,7 +156,7 @@ where
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Fetched<P>> + Send + 'static,
 {
-    let state = (Some(first), fetch, Cursors(HashSet::new()));
+    let state = (Some(None), fetch, Cursors::new(operation));
     stream::unfold(state, |(cursor, mut fetch, mut cursors)| async move {
         let cursor = cursor?;
         match fetch(cursor)

@@ -13,6 +13,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::error::{Error, Sent};
+use crate::pipeline::RetryClass;
 
 /// How a call is retried. The client has one (see `ClientBuilder::retry`); each request builder can
 /// override it with `.retry(...)`.
@@ -107,31 +108,36 @@ pub(crate) fn jitter(backoff: Duration) -> Duration {
 
 /// The cost, in budget tokens, of retrying after `error`, or `None` when the error must not be retried.
 ///
-/// Idempotent operations (GET, DELETE, and find-or-create, which Attio de-duplicates by `external_ref`)
-/// retry on 429, 5xx, network failures and timeouts. A non-idempotent one (create call recording) retries
-/// only on 429 (Attio did not process it) and on failures before anything was sent.
-pub(crate) fn retry_cost(error: &Error, idempotent: bool) -> Option<u32> {
+/// [`RetryClass::Repeatable`] operations retry on 429, transient server errors, network failures and
+/// timeouts; [`RetryClass::AfterRefusal`] ones (create call recording) only on 429 (Attio did not process
+/// it) and on failures before anything was sent.
+pub(crate) fn retry_cost(error: &Error, class: RetryClass) -> Option<u32> {
     const RETRY: u32 = 5;
     const TIMEOUT: u32 = 10;
+    let repeatable = class == RetryClass::Repeatable;
     match error {
         Error::Api(api) if api.status == StatusCode::TOO_MANY_REQUESTS => Some(RETRY),
-        Error::Api(api) if idempotent && retryable_server_status(api.status) => Some(RETRY),
+        Error::Api(api) if repeatable && transient(api.status) => Some(RETRY),
         Error::Transport { sent: Sent::No, .. } => Some(RETRY),
         Error::Transport {
             sent: Sent::Maybe, ..
-        } if idempotent => Some(RETRY),
+        } if repeatable => Some(RETRY),
         Error::Timeout { sent: Sent::No, .. } => Some(TIMEOUT),
         Error::Timeout {
             sent: Sent::Maybe, ..
-        } if idempotent => Some(TIMEOUT),
+        } if repeatable => Some(TIMEOUT),
         // A body cut off on the way is a transport error; one that arrived whole but does not decode (or is
         // over the size limit) would arrive the same way again, so decode errors are final.
         _ => None,
     }
 }
 
-fn retryable_server_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 500 | 502 | 503 | 504)
+/// The one rule for a server error worth trying again: every 5xx except 501 (Not Implemented) and 505
+/// (HTTP Version Not Supported), which say the server will never do it.
+pub(crate) fn transient(status: StatusCode) -> bool {
+    status.is_server_error()
+        && status != StatusCode::NOT_IMPLEMENTED
+        && status != StatusCode::HTTP_VERSION_NOT_SUPPORTED
 }
 
 /// `Retry-After` as an instant: delta-seconds (`120`) or an HTTP date (`Tue, 23 May 2023 14:42:01 GMT`,

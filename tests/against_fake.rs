@@ -1,12 +1,13 @@
-//! The generated (raw) client against the fake server, over HTTP: every operation decodes, errors decode into
-//! `AttioError` (both status-key spellings), and the fake's state agrees with what the client saw.
+//! The generated operations, by operationId through `client.api()`, against the fake server over HTTP:
+//! every operation decodes, errors map into `Error::Api` (both status-key spellings), and the fake's
+//! state agrees with what the client saw.
 
-use attio_meetings::raw::{Client, Error};
 use attio_meetings::types::{
-    AttioError, CallRecordingStatus, CreateCallRecordingRequest, ExternalId, ExternalRef,
+    CallRecordingStatus, CreateCallRecordingRequest, ExternalId, ExternalRef,
     FindOrCreateMeetingRequest, MeetingSort, MeetingTime, NewCallRecording, NewMeeting,
     NewParticipant, ParticipantStatus,
 };
+use attio_meetings::{ApiError, Client, Error};
 use attio_meetings_mock::{Limits, MockServer, Operation};
 use chrono::DateTime;
 
@@ -18,18 +19,11 @@ async fn setup() -> (MockServer, Client) {
         .start()
         .await
         .unwrap();
-    let mut auth =
-        reqwest::header::HeaderValue::from_str(&format!("Bearer {}", server.token())).unwrap();
-    auth.set_sensitive(true);
-    let http = reqwest::Client::builder()
-        .default_headers(
-            [(reqwest::header::AUTHORIZATION, auth)]
-                .into_iter()
-                .collect(),
-        )
+    let client = Client::builder()
+        .token(server.token())
+        .base_url(server.base_url())
         .build()
         .unwrap();
-    let client = Client::new_with_client(server.base_url(), http);
     (server, client)
 }
 
@@ -56,9 +50,9 @@ fn request(external_id: &str, hour: u32) -> FindOrCreateMeetingRequest {
     }
 }
 
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error<AttioError>>) -> AttioError {
+fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> ApiError {
     match result {
-        Err(Error::ErrorResponse(response)) => response.into_inner(),
+        Err(Error::Api(api)) => *api,
         other => panic!("expected an Attio error, got {other:?}"),
     }
 }
@@ -67,24 +61,23 @@ fn api_error<T: std::fmt::Debug>(result: Result<T, Error<AttioError>>) -> AttioE
 async fn meetings_round_trip_through_the_generated_client() {
     let (server, client) = setup().await;
     let created = client
+        .api()
         .find_or_create_meeting()
         .body(request("a", 9))
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .data;
+        .unwrap();
     let again = client
+        .api()
         .find_or_create_meeting()
         .body(request("a", 9))
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .data;
+        .unwrap();
     assert_eq!(created.id, again.id);
     for (i, hour) in [13, 11, 10].into_iter().enumerate() {
         client
+            .api()
             .find_or_create_meeting()
             .body(request(&format!("b{i}"), hour))
             .send()
@@ -103,13 +96,14 @@ async fn meetings_round_trip_through_the_generated_client() {
     let mut cursor = None::<String>;
     loop {
         let mut call = client
+            .api()
             .list_meetings()
-            .limit(3u8)
+            .limit(3)
             .sort(MeetingSort::StartDesc);
         if let Some(c) = cursor.take() {
             call = call.cursor(c);
         }
-        let page = call.send().await.unwrap().into_inner();
+        let page = call.send().await.unwrap();
         seen.extend(page.data.into_iter().map(|m| m.title));
         match page.pagination.next_cursor {
             Some(next) => cursor = Some(next),
@@ -122,48 +116,57 @@ async fn meetings_round_trip_through_the_generated_client() {
     );
 
     let got = client
+        .api()
         .get_meeting()
         .meeting_id(created.id.meeting_id)
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(got.data, created);
+        .unwrap();
+    assert_eq!(got, created);
     assert_eq!(server.requests(Operation::ListMeetings), 2);
 }
 
 #[tokio::test]
 async fn errors_decode_into_the_envelope() {
-    let (_server, client) = setup().await;
+    let (server, client) = setup().await;
     let missing = uuid::Uuid::new_v4();
-    let error = api_error(client.get_meeting().meeting_id(missing).send().await);
-    assert_eq!((error.status_code, error.code.as_str()), (404, "not_found"));
+    let error = api_error(client.api().get_meeting().meeting_id(missing).send().await);
+    assert_eq!(
+        (error.status.as_u16(), error.code.as_str()),
+        (404, "not_found")
+    );
     assert_eq!(
         error.message,
         format!("Meeting with ID \"{missing}\" was not found.")
     );
 
-    // The fake answers find-or-create's 400 with `statusCode`, as Attio documents it.
+    // The generated builder runs the crate's checks: an inconsistent meeting is refused unsent.
     let mut invalid = request("c", 9);
     invalid.data.is_all_day = true;
-    let error = api_error(client.find_or_create_meeting().body(invalid).send().await);
-    assert_eq!(
-        (error.status_code, error.type_.as_str(), error.code.as_str()),
-        (400, "invalid_request_error", "validation_type")
+    let refused = client
+        .api()
+        .find_or_create_meeting()
+        .body(invalid)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Error::InvalidInput { field, .. } if field == "data.start"),
+        "{refused:?}"
     );
+    assert_eq!(server.requests(Operation::FindOrCreateMeeting), 0);
 }
 
 #[tokio::test]
 async fn call_recordings_and_transcripts() {
     let (server, client) = setup().await;
     let meeting = client
+        .api()
         .find_or_create_meeting()
         .body(request("r", 9))
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .data;
+        .unwrap();
     let meeting_id = meeting.id.meeting_id;
     let body = CreateCallRecordingRequest {
         data: NewCallRecording {
@@ -171,30 +174,30 @@ async fn call_recordings_and_transcripts() {
         },
     };
     let recording = client
+        .api()
         .create_call_recording()
         .meeting_id(meeting_id)
         .body(body)
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .data;
+        .unwrap();
     let id = recording.id.call_recording_id;
     let got = client
+        .api()
         .get_call_recording()
         .meeting_id(meeting_id)
         .call_recording_id(id)
         .send()
         .await
         .unwrap();
-    assert_eq!(got.into_inner().data.status, CallRecordingStatus::Completed);
+    assert_eq!(got.status, CallRecordingStatus::Completed);
     let listed = client
+        .api()
         .list_call_recordings()
         .meeting_id(meeting_id)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(listed.data.len(), 1);
 
     let mut segments = Vec::new();
@@ -202,13 +205,14 @@ async fn call_recordings_and_transcripts() {
     let mut pages = 0;
     loop {
         let mut call = client
+            .api()
             .get_transcript()
             .meeting_id(meeting_id)
             .call_recording_id(id);
         if let Some(c) = cursor.take() {
             call = call.cursor(c);
         }
-        let page = call.send().await.unwrap().into_inner();
+        let page = call.send().await.unwrap();
         pages += 1;
         assert!(page.data.transcript.len() <= 7);
         segments.extend(page.data.transcript);
@@ -224,22 +228,23 @@ async fn call_recordings_and_transcripts() {
             .all(|w| w[0].start_time <= w[1].start_time)
     );
 
-    let deleted = client
+    client
+        .api()
         .delete_call_recording()
         .meeting_id(meeting_id)
         .call_recording_id(id)
         .send()
         .await
         .unwrap();
-    assert_eq!(deleted.status().as_u16(), 204);
     let error = api_error(
         client
+            .api()
             .get_call_recording()
             .meeting_id(meeting_id)
             .call_recording_id(id)
             .send()
             .await,
     );
-    assert_eq!(error.status_code, 404);
+    assert_eq!(error.status.as_u16(), 404);
     assert!(server.store().call_recordings().is_empty());
 }

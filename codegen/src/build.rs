@@ -37,6 +37,9 @@ pub fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed={}", spec.display());
 
     let generated = generate_file(&spec, &options).map_err(|e| e.to_string())?;
+    for warning in &generated.warnings {
+        println!("cargo:warning={}: {warning}", spec.display());
+    }
     let output = out_dir.join(OUTPUT);
     // An unchanged file keeps its mtime, so touching the spec without changing it recompiles nothing.
     if std::fs::read_to_string(&output).is_ok_and(|old| old == generated.source) {

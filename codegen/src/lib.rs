@@ -4,12 +4,15 @@
 //!
 //! 1. [`load`]: YAML or JSON file -> JSON value;
 //! 2. [`normalise`]: slice the meetings family, OpenAPI 3.1 -> 3.0, name operations, one error envelope;
-//! 3. [`generate`]: openapiv3 -> progenitor (builder interface) -> syn -> [`postprocess`] -> prettyplease.
+//! 3. [`generate`]: openapiv3 -> progenitor (types) -> syn -> [`postprocess`] -> [`calls`] (the request
+//!    builders and the behaviour table, from the `x-attio-*` [`extensions`]) -> prettyplease.
 //!
 //! Every failure is a [`SpecError`] naming the file and the JSON pointer of the problem.
 
 pub mod build;
+pub mod calls;
 pub mod error;
+pub mod extensions;
 pub mod generate;
 pub mod load;
 pub mod normalise;
@@ -28,13 +31,20 @@ pub struct Generated {
     pub normalised: serde_json::Value,
     /// Formatted Rust source of the client.
     pub source: String,
+    /// What the build should print as warnings (e.g. operations without declared behaviour).
+    pub warnings: Vec<String>,
 }
 
 /// Runs the whole pipeline on an in-memory document.
 pub fn generate_value(doc: serde_json::Value, options: &Options) -> Result<Generated> {
     let normalised = normalise::normalise(doc, options)?;
-    let source = generate::generate(&normalised)?;
-    Ok(Generated { normalised, source })
+    let mut warnings = Vec::new();
+    let source = generate::generate(&normalised, &mut warnings)?;
+    Ok(Generated {
+        normalised,
+        source,
+        warnings,
+    })
 }
 
 /// Runs the whole pipeline on a spec file; errors name the file.

@@ -219,7 +219,7 @@ fn open_enum(def: &ItemEnum) -> TokenStream {
 }
 
 /// The items of the generated `pub mod types { ... }`.
-fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
+pub(crate) fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
     file.items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -227,7 +227,7 @@ fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
 }
 
 /// The value of `#[serde(rename = "...")]` among `attrs`.
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attrs: &[Attribute]) -> Option<String> {
     let mut rename = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
