@@ -4,13 +4,34 @@
 //! after where they stand (`CreateMeetingBodyData`). Our spec describes the same operations with named
 //! components. This pass walks each operation of both documents in parallel (matched by path and method;
 //! parameters by `name` + `in`, bodies by media type, success responses by status, then schemas by
-//! property, `items`, `additionalProperties` and union branch index) and, wherever ours names a schema
-//! with `$ref: '#/components/schemas/X'` and the document has it inline, moves the document's schema to
-//! its `components/schemas/X` and leaves a `$ref` behind. It also copies our operationIds, our `x-attio-*`
-//! operation extensions and our titles of `oneOf`/`anyOf` branches (which name enum variants).
+//! property, `items`, `additionalProperties` and union branch index), twice:
 //!
-//! The rule is: the document's facts win, our names win. Nothing but names is copied; where the shapes
-//! differ (a property only one side has, a different number of branches) the walk just stops there.
+//! 1. **Formats where Attio is silent.** Wherever ours states `format: F` on a schema whose `type` agrees
+//!    with the document's (the same types once `null` is set aside) and the document states no `format`,
+//!    the document's schema gets `format: F`: parameters' schemas as well as bodies' (so `ends_from` and
+//!    `starts_before` become `date-time`). Our spec refines; a format the document states is never
+//!    overridden, and a schema of another type (Attio's `participants` is one comma-separated string
+//!    where ours is an array) is left as it is.
+//! 2. **Names.** Wherever ours names a schema with `$ref: '#/components/schemas/X'` and the document has
+//!    it inline, the document's schema moves to its `components/schemas/X` and a `$ref` is left behind.
+//!    Our operationIds, our `x-attio-*` operation extensions and our titles of `oneOf`/`anyOf` branches
+//!    (which name enum variants) are copied too.
+//!
+//! **One name, one type.** When ours uses X at several places, the document's copies become one component
+//! X when they have the same facts (documentation keywords aside), or when they differ only in what is
+//! lenient to unify ([`unify`]): a property required in one copy and optional but nullable in another,
+//! nullability, `additionalProperties: false`, annotations (`description`, `example`, `title`...), a
+//! `format` one copy states and the other does not (after rule 1, our format). X then has the copies'
+//! properties; a property is required only if every copy requires it, nullable if any copy makes it
+//! nullable, and X has no `additionalProperties: false`: what either copy accepts, X accepts. (Attio
+//! describes the start of a meeting it returns with `timezone` required but nullable, and of one it is
+//! sent with `timezone` optional and no other key allowed: one `MeetingTime`.) Copies that differ in
+//! anything else (a property only one has, a property's type, enum values, the number of branches, a
+//! bound) are kept apart as the document has them, the later one inline under a derived name, and a note
+//! (a build warning) says where and why.
+//!
+//! The rule is: the document's facts win, our names and refinements win. Where the shapes differ (a
+//! property only one side has, a different number of branches) the parallel walk just stops there.
 
 use std::collections::BTreeSet;
 
@@ -42,32 +63,52 @@ const MAX_REF_CHAIN: usize = 32;
 /// How deep `$ref`s are expanded when comparing two schemas (recursive schemas stop there).
 const MAX_EXPANSION: usize = 16;
 
-/// Copies the names of `ours` onto `doc`; both are raw (3.1) documents, `doc` already sliced.
+/// Copies the formats and names of `ours` onto `doc`; both are raw (3.1) documents, `doc` already sliced.
 ///
 /// Operations only `doc` has are left alone. Errors name the JSON pointer: in `doc` when the document is
 /// at fault, in `ours` (said so in the message) when our spec is.
 pub fn adopt(doc: &mut Value, ours: &Value) -> Result<()> {
-    let mut adopter = Adopter {
-        doc,
-        ours,
-        visited: BTreeSet::new(),
-    };
-    for (op_ptr, path, _) in walk::operations(adopter.doc) {
-        if ours.pointer(&op_ptr).is_some_and(Value::is_object) {
-            adopter.operation(&op_ptr, &join("/paths", &path))?;
+    adopt_noting(doc, ours, &mut Vec::new())
+}
+
+/// [`adopt`], pushing to `notes` one line per pair of copies kept apart (where, and why).
+pub fn adopt_noting(doc: &mut Value, ours: &Value, notes: &mut Vec<String>) -> Result<()> {
+    for pass in [Pass::Formats, Pass::Names] {
+        let mut adopter = Adopter {
+            doc: &mut *doc,
+            ours,
+            pass,
+            visited: BTreeSet::new(),
+            notes: &mut *notes,
+        };
+        for (op_ptr, path, _) in walk::operations(adopter.doc) {
+            if ours.pointer(&op_ptr).is_some_and(Value::is_object) {
+                adopter.operation(&op_ptr, &join("/paths", &path))?;
+            }
         }
     }
     Ok(())
 }
 
-struct Adopter<'d, 'o> {
-    doc: &'d mut Value,
-    ours: &'o Value,
-    /// `(ours, doc)` pairs of schema pointers already walked.
-    visited: BTreeSet<(String, String)>,
+/// What a walk of both documents does at each pair of schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Rule 1: our formats where the document states none. Runs first, so that copies compare with them.
+    Formats,
+    /// Rule 2: our names, one type per name.
+    Names,
 }
 
-impl Adopter<'_, '_> {
+struct Adopter<'d, 'o, 'n> {
+    doc: &'d mut Value,
+    ours: &'o Value,
+    pass: Pass,
+    /// `(ours, doc)` pairs of schema pointers already walked.
+    visited: BTreeSet<(String, String)>,
+    notes: &'n mut Vec<String>,
+}
+
+impl Adopter<'_, '_, '_> {
     /// `op_ptr` is the same pointer in both documents (same path, same method).
     fn operation(&mut self, op_ptr: &str, item_ptr: &str) -> Result<()> {
         let ours = self.ours;
@@ -80,7 +121,9 @@ impl Adopter<'_, '_> {
             .and_then(Value::as_object_mut)
             .ok_or_else(|| SpecError::new(op_ptr, "the operation is not a mapping"))?;
         for (key, value) in our_op {
-            if key == "operationId" || key.starts_with(EXTENSION_PREFIX) {
+            if self.pass == Pass::Names
+                && (key == "operationId" || key.starts_with(EXTENSION_PREFIX))
+            {
                 doc_op.entry(key.clone()).or_insert_with(|| value.clone());
             }
         }
@@ -141,13 +184,30 @@ impl Adopter<'_, '_> {
         Ok(())
     }
 
-    /// Names the schema at `doc_ptr` after the one at `ours_ptr`, then walks inside both.
+    /// Names the schema at `doc_ptr` after the one at `ours_ptr` (or gives it our format), then walks
+    /// inside both.
     fn schema(&mut self, ours_ptr: &str, doc_ptr: &str) -> Result<()> {
         let ours = self.ours;
         let (name, ours_body) = follow(ours, ours_ptr, true)?;
         let Some(doc_value) = self.doc.pointer(doc_ptr) else {
             return Ok(());
         };
+        if self.pass == Pass::Formats {
+            let doc_body = follow(self.doc, doc_ptr, false)?.1;
+            if !self.visited.insert((ours_body.clone(), doc_body.clone())) {
+                return Ok(());
+            }
+            if let Some(format) =
+                refined_format(ours.pointer(&ours_body), self.doc.pointer(&doc_body))
+                && let Some(schema) = self
+                    .doc
+                    .pointer_mut(&doc_body)
+                    .and_then(Value::as_object_mut)
+            {
+                schema.insert("format".into(), Value::String(format));
+            }
+            return self.descend(&ours_body, &doc_body);
+        }
         let doc_ref = doc_value
             .get("$ref")
             .and_then(Value::as_str)
@@ -174,8 +234,19 @@ impl Adopter<'_, '_> {
                     {
                         self.rename(&theirs, ours_name)?
                     }
-                    // Our name is taken by other facts: the component keeps its own name.
-                    Some(_) => {}
+                    // Or of facts lenient to unify: one type too.
+                    Some(named) => match unify(self.doc, named, their_schema) {
+                        Ok(merged) => {
+                            self.replace_component(ours_name, merged)?;
+                            self.rename(&theirs, ours_name)?;
+                        }
+                        // Our name is taken by other facts: the component keeps its own name.
+                        Err(why) => self.notes.push(format!(
+                            "{}: kept apart from {} (ours names both {ours_name}): {why}",
+                            join(SCHEMAS, &theirs),
+                            join(SCHEMAS, ours_name)
+                        )),
+                    },
                 }
             }
             doc_body = follow(self.doc, doc_ptr, false)?.1;
@@ -202,12 +273,19 @@ impl Adopter<'_, '_> {
                 self.schemas_mut()?.insert(name.to_string(), inline);
             }
             // Hoisted before from another place: one type when the facts are the same (Attio repeats a
-            // shape with other descriptions), else this copy stays inline under a derived name: Attio
-            // describes the start of a meeting it returns (no format, `timezone` required) and of one it is
-            // sent (`date-time`, `timezone` optional) differently, and those facts are not ours to merge.
+            // shape with other descriptions) or differ only leniently (see `unify`); else this copy stays
+            // inline, under a derived name, and a note says why.
             Some(existing) => {
                 if facts(self.doc, existing, 0) != facts(self.doc, &inline, 0) {
-                    return Ok(doc_ptr.to_string());
+                    match unify(self.doc, existing, &inline) {
+                        Ok(merged) => self.replace_component(name, merged)?,
+                        Err(why) => {
+                            self.notes.push(format!(
+                                "{doc_ptr}: kept apart from {component} (ours names both {name}): {why}"
+                            ));
+                            return Ok(doc_ptr.to_string());
+                        }
+                    }
                 }
             }
         }
@@ -267,6 +345,7 @@ impl Adopter<'_, '_> {
                 let our_at = join(&join(ours_ptr, our_key), &i.to_string());
                 let doc_at = join(&join(doc_ptr, doc_key), &i.to_string());
                 if our_key != "allOf"
+                    && self.pass == Pass::Names
                     && let Some(title) = our_branch.get("title")
                     && doc_branch.is_object()
                     && doc_branch.get("title").is_none()
@@ -306,6 +385,16 @@ impl Adopter<'_, '_> {
             .or_insert_with(|| json!({}))
             .as_object_mut()
             .ok_or_else(|| SpecError::new(SCHEMAS, "schemas must be a mapping"))
+    }
+
+    /// Puts `schema` at `components/schemas/<name>`; what was walked there is walked again, since the
+    /// merged schema may have parts neither walk has named yet.
+    fn replace_component(&mut self, name: &str, schema: Value) -> Result<()> {
+        self.schemas_mut()?.insert(name.to_string(), schema);
+        let stale = join(SCHEMAS, name);
+        self.visited
+            .retain(|(_, doc)| doc != &stale && !doc.starts_with(&format!("{stale}/")));
+        Ok(())
     }
 
     /// Renames `components/schemas/<from>` to `<to>`, with every `$ref` to it. When `<to>` exists (a copy
@@ -415,6 +504,271 @@ fn whose(is_ours: bool) -> &'static str {
     }
 }
 
+/// Rule 1: the format to give the document's schema: ours states one, the document states none, and
+/// both state the same types (`null` aside).
+fn refined_format(ours: Option<&Value>, doc: Option<&Value>) -> Option<String> {
+    let format = ours?.get("format")?.as_str()?;
+    let doc = doc?.as_object()?;
+    if doc.contains_key("format") || doc.contains_key("$ref") {
+        return None;
+    }
+    let ours_types = types(ours?.get("type")?)?;
+    (!ours_types.is_empty() && types(doc.get("type")?)? == ours_types).then(|| format.to_string())
+}
+
+/// The types a `type` keyword states, `null` set aside; `None` when malformed.
+fn types(ty: &Value) -> Option<BTreeSet<&str>> {
+    match ty {
+        Value::String(t) => Some(
+            BTreeSet::from([t.as_str()])
+                .into_iter()
+                .filter(|t| *t != "null")
+                .collect(),
+        ),
+        Value::Array(ts) => ts
+            .iter()
+            .map(Value::as_str)
+            .filter(|t| *t != Some("null"))
+            .collect(),
+        _ => None,
+    }
+}
+
+/// Whether a schema admits `null`: `null` among its types, or `nullable: true`.
+fn admits_null(schema: &Map<String, Value>) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || match schema.get("type") {
+            Some(Value::String(t)) => t == "null",
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
+            _ => false,
+        }
+}
+
+/// Whether a schema admits `null`, directly or through a `oneOf`/`anyOf` branch (or a `$ref`).
+fn schema_admits_null(doc: &Value, schema: &Value) -> bool {
+    let schema = facts(doc, schema, 0);
+    let Value::Object(map) = &schema else {
+        return false;
+    };
+    admits_null(map)
+        || ["oneOf", "anyOf"].iter().any(|k| {
+            map.get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|bs| bs.iter().any(|b| b.as_object().is_some_and(admits_null)))
+        })
+}
+
+/// Rule "one name, one type": the schema that accepts what either copy accepts, when `a` and `b` differ
+/// only leniently; else why not, with the relative pointer of the first difference.
+///
+/// Lenient: documentation keywords (`a`'s are kept); a property required in one copy and optional but
+/// nullable in the other (`required` becomes the intersection); nullability (the union, as `null` among
+/// the types); `additionalProperties: false` (dropped); a `format` only one copy states (kept). Anything
+/// else must be equal: the same properties, types, enums, branches, bounds; a `$ref` on either side must
+/// have the facts of the other side.
+pub fn unify(doc: &Value, a: &Value, b: &Value) -> std::result::Result<Value, String> {
+    unify_at(doc, a, b, "")
+}
+
+fn unify_at(doc: &Value, a: &Value, b: &Value, at: &str) -> std::result::Result<Value, String> {
+    let here = || {
+        if at.is_empty() {
+            "/".to_string()
+        } else {
+            at.to_string()
+        }
+    };
+    if a == b {
+        return Ok(a.clone());
+    }
+    let target = |v: &Value| {
+        v.get("$ref")
+            .and_then(Value::as_str)
+            .and_then(of_local_ref)
+            .and_then(|p| doc.pointer(p))
+    };
+    match (target(a), target(b)) {
+        (None, None) if a.get("$ref").is_none() && b.get("$ref").is_none() => {}
+        // A named part is not ours to change from here: it stays when it already accepts what the
+        // other copy does (unifying with it changes none of its facts).
+        (Some(named), None) | (None, Some(named))
+            if a.get("$ref").is_none() || b.get("$ref").is_none() =>
+        {
+            let (reference, other) = if a.get("$ref").is_some() {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            return match unify_at(doc, named, other, at) {
+                Ok(merged) if facts(doc, &merged, 0) == facts(doc, named, 0) => {
+                    Ok(reference.clone())
+                }
+                _ => Err(format!("at {}: a named component and other facts", here())),
+            };
+        }
+        _ => {
+            return if facts(doc, a, 0) == facts(doc, b, 0) {
+                Ok(a.clone())
+            } else {
+                Err(format!("at {}: a named component and other facts", here()))
+            };
+        }
+    }
+    let (Value::Object(a), Value::Object(b)) = (a, b) else {
+        return Err(format!("at {}: {a} and {b}", here()));
+    };
+    let nullable = admits_null(a) || admits_null(b);
+    let mut out = Map::new();
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for key in keys {
+        let k = key.as_str();
+        let (x, y) = (a.get(k), b.get(k));
+        let sub = join(at, k);
+        if DOCUMENTATION.contains(&k) {
+            if let Some(v) = x.or(y) {
+                out.insert(key.clone(), v.clone());
+            }
+            continue;
+        }
+        match k {
+            // Nullability is set below, from both copies.
+            "nullable" => {}
+            "type" => {
+                let (Some(tx), Some(ty)) = (x.and_then(types), y.and_then(types)) else {
+                    return Err(format!("at {sub}: only one copy states a type"));
+                };
+                if tx != ty {
+                    return Err(format!(
+                        "at {sub}: {} and {}",
+                        x.map_or("none".into(), Value::to_string),
+                        y.map_or("none".into(), Value::to_string)
+                    ));
+                }
+                let mut list: Vec<Value> = tx.iter().map(|t| Value::from(*t)).collect();
+                if nullable {
+                    list.push(Value::from("null"));
+                }
+                out.insert(
+                    key.clone(),
+                    if list.len() == 1 {
+                        list.remove(0)
+                    } else {
+                        Value::Array(list)
+                    },
+                );
+            }
+            "format" => match (x, y) {
+                (Some(fx), Some(fy)) if fx != fy => {
+                    return Err(format!("at {sub}: formats {fx} and {fy}"));
+                }
+                _ => {
+                    if let Some(f) = x.or(y) {
+                        out.insert(key.clone(), f.clone());
+                    }
+                }
+            },
+            "required" => {
+                let listed = |v: Option<&Value>| -> BTreeSet<String> {
+                    v.and_then(Value::as_array)
+                        .map(|l| {
+                            l.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let (rx, ry) = (listed(x), listed(y));
+                // Required in one copy only: lenient when the other copy's property may be null (both
+                // read as an optional value), else the copies say different things.
+                for (name, optional_in) in rx
+                    .difference(&ry)
+                    .map(|n| (n, b))
+                    .chain(ry.difference(&rx).map(|n| (n, a)))
+                {
+                    let property = optional_in.get("properties").and_then(|p| p.get(name));
+                    if !property.is_some_and(|p| schema_admits_null(doc, p)) {
+                        return Err(format!(
+                            "at {}: `{name}` required in one copy, optional and not nullable in the other",
+                            here()
+                        ));
+                    }
+                }
+                let both: Vec<Value> = x
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|r| r.as_str().is_some_and(|r| ry.contains(r)))
+                    .cloned()
+                    .collect();
+                if !both.is_empty() {
+                    out.insert(key.clone(), Value::Array(both));
+                }
+            }
+            "additionalProperties" => match (x, y) {
+                (Some(sx @ Value::Object(_)), Some(sy @ Value::Object(_))) => {
+                    out.insert(key.clone(), unify_at(doc, sx, sy, &sub)?);
+                }
+                // `false` on either side is dropped; a schema on one side only stays.
+                (Some(v @ Value::Object(_)), _) | (_, Some(v @ Value::Object(_))) => {
+                    out.insert(key.clone(), v.clone());
+                }
+                _ => {}
+            },
+            "properties" => {
+                let empty = Map::new();
+                let px = x.and_then(Value::as_object).unwrap_or(&empty);
+                let py = y.and_then(Value::as_object).unwrap_or(&empty);
+                let mut props = Map::new();
+                for (name, sx) in px {
+                    let Some(sy) = py.get(name) else {
+                        return Err(format!("at {}: only in one copy", join(&sub, name)));
+                    };
+                    props.insert(name.clone(), unify_at(doc, sx, sy, &join(&sub, name))?);
+                }
+                if let Some(name) = py.keys().find(|n| !px.contains_key(*n)) {
+                    return Err(format!("at {}: only in one copy", join(&sub, name)));
+                }
+                out.insert(key.clone(), Value::Object(props));
+            }
+            "items" | "not" => match (x, y) {
+                (Some(sx), Some(sy)) => {
+                    out.insert(key.clone(), unify_at(doc, sx, sy, &sub)?);
+                }
+                _ => return Err(format!("at {sub}: only one copy says `{k}`")),
+            },
+            "oneOf" | "anyOf" | "allOf" => {
+                let (Some(bx), Some(by)) =
+                    (x.and_then(Value::as_array), y.and_then(Value::as_array))
+                else {
+                    return Err(format!("at {sub}: only one copy says `{k}`"));
+                };
+                if bx.len() != by.len() {
+                    return Err(format!("at {sub}: {} and {} branches", bx.len(), by.len()));
+                }
+                let branches = bx
+                    .iter()
+                    .zip(by)
+                    .enumerate()
+                    .map(|(i, (sx, sy))| unify_at(doc, sx, sy, &join(&sub, &i.to_string())))
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                out.insert(key.clone(), Value::Array(branches));
+            }
+            _ => match (x, y) {
+                (Some(vx), Some(vy)) if facts(doc, vx, 0) == facts(doc, vy, 0) => {
+                    out.insert(key.clone(), vx.clone());
+                }
+                (Some(vx), Some(vy)) => return Err(format!("at {sub}: {vx} and {vy}")),
+                _ => return Err(format!("at {sub}: only one copy says `{k}`")),
+            },
+        }
+    }
+    if nullable && !out.contains_key("type") {
+        out.insert("nullable".into(), Value::Bool(true));
+    }
+    Ok(Value::Object(out))
+}
+
 /// `/components/schemas/X` -> `X` (unescaped); anything deeper or elsewhere -> `None`.
 fn schema_name(ptr: &str) -> Option<String> {
     let rest = ptr.strip_prefix(SCHEMAS)?.strip_prefix('/')?;
@@ -502,7 +856,10 @@ mod tests {
                         "x-other": "not copied",
                         "parameters": [
                             {"$ref": "#/components/parameters/ThingIdPath"},
-                            {"name": "sort", "in": "query", "schema": {"$ref": "#/components/schemas/Sort"}}
+                            {"name": "sort", "in": "query", "schema": {"$ref": "#/components/schemas/Sort"}},
+                            {"name": "since", "in": "query", "schema": {"type": ["string", "null"], "format": "date-time"}},
+                            {"name": "emails", "in": "query", "schema": {"type": "array", "items": {"type": "string", "format": "email"}}},
+                            {"name": "stamp", "in": "query", "schema": {"type": "string", "format": "date-time"}}
                         ],
                         "responses": {
                             "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingResponse"}}}},
@@ -541,7 +898,10 @@ mod tests {
                     },
                     "Tag": {"type": "object", "properties": {"name": {"type": "string"}}},
                     "When": {"oneOf": [
-                        {"title": "Timed", "type": "object", "properties": {"at": {"type": "string"}}},
+                        {"title": "Timed", "type": "object", "required": ["at"], "properties": {
+                            "at": {"type": "string"},
+                            "tz": {"type": ["string", "null"]}
+                        }},
                         {"title": "AllDay", "type": "object", "properties": {"day": {"$ref": "#/components/schemas/Day"}}}
                     ]},
                     "Day": {"type": "string", "format": "date"},
@@ -553,7 +913,10 @@ mod tests {
 
     fn when(description: &str) -> Value {
         json!({"description": description, "anyOf": [
-            {"type": "object", "properties": {"at": {"type": "string"}}},
+            {"type": "object", "required": ["at", "tz"], "properties": {
+                "at": {"type": "string"},
+                "tz": {"type": ["string", "null"], "description": description}
+            }},
             {"type": "object", "properties": {"day": {"type": "string"}}}
         ]})
     }
@@ -568,6 +931,9 @@ mod tests {
                         "x-attio-retry": {"idempotent": false},
                         "parameters": [
                             {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+                            {"name": "since", "in": "query", "schema": {"type": ["string", "null"]}},
+                            {"name": "emails", "in": "query", "schema": {"type": "string"}},
+                            {"name": "stamp", "in": "query", "schema": {"type": "string", "format": "date"}},
                             {"name": "thing_id", "in": "path", "schema": {"type": "string", "format": "uuid"}}
                         ],
                         "responses": {
@@ -590,8 +956,11 @@ mod tests {
                         "requestBody": {"content": {"application/json": {"schema": {
                             "type": "object",
                             "properties": {"when": {"anyOf": [
-                                {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}},
-                                {"type": "object", "properties": {"day": {"type": "string"}}}
+                                {"type": "object", "required": ["at"], "additionalProperties": false, "properties": {
+                                    "at": {"type": "string", "format": "date-time"},
+                                    "tz": {"type": ["string", "null"]}
+                                }},
+                                {"type": "object", "additionalProperties": false, "properties": {"day": {"type": "string"}}}
                             ]}}
                         }}}},
                         "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/thing_response"}}}}}
@@ -642,7 +1011,7 @@ mod tests {
         let get = &doc["paths"]["/v2/things/{thing_id}"]["get"];
         // Parameters by name and `in`, ours through a `$ref` to components/parameters.
         assert_eq!(get["parameters"][0]["schema"], reference("Sort"));
-        assert_eq!(get["parameters"][1]["schema"], reference("ThingId"));
+        assert_eq!(get["parameters"][4]["schema"], reference("ThingId"));
         let schemas = &doc["components"]["schemas"];
         assert_eq!(schemas["Sort"]["enum"], json!(["asc", "desc"]));
         assert_eq!(
@@ -683,18 +1052,79 @@ mod tests {
         assert!(kept == "The start." || kept == "The end.", "{kept}");
     }
 
+    const WHEN: &str = "/paths/~1v2~1things~1{thing_id}/post/requestBody/content/application~1json/schema/properties/when";
+
     #[test]
-    fn a_copy_with_other_facts_stays_inline_and_is_still_named_inside() {
+    fn formats_are_ours_where_the_document_is_silent() {
         let doc = adopted();
-        // The request's `when` says `date-time` where the response's does not: not the same type, so it
-        // keeps its inline place (and a derived name), but its branches get our titles.
-        let when = &doc["paths"]["/v2/things/{thing_id}"]["post"]["requestBody"]["content"]["application/json"]
-            ["schema"]["properties"]["when"];
+        let params = &doc["paths"]["/v2/things/{thing_id}"]["get"]["parameters"];
+        // A parameter's schema: the same types (`null` aside), no format: ours.
+        assert_eq!(
+            params[1]["schema"],
+            json!({"type": ["string", "null"], "format": "date-time"})
+        );
+        // Other types: the document's facts stay (one comma-separated string, not an array).
+        assert_eq!(params[2]["schema"], json!({"type": "string"}));
+        // A format the document states is never overridden.
+        assert_eq!(params[3]["schema"]["format"], "date");
+        // Inside bodies, through names: `Day` is `date`.
+        assert_eq!(
+            doc["components"]["schemas"]["Day"],
+            json!({"type": "string", "format": "date"})
+        );
+    }
+
+    #[test]
+    fn copies_differing_leniently_become_one_type() {
+        let mut notes = Vec::new();
+        let mut doc = doc();
+        adopt_noting(&mut doc, &ours(), &mut notes).unwrap();
+        // (Only `thing_response`, whose `data` has no properties, is kept apart from `ThingResponse`.)
+        assert!(
+            notes
+                .iter()
+                .all(|n| n.starts_with("/components/schemas/thing_response")),
+            "{notes:?}"
+        );
+        // The response's `when` (no format, `tz` required but nullable) and the request's (`date-time`,
+        // `tz` optional, `additionalProperties: false`) are one `When`.
+        assert_eq!(doc.pointer(WHEN).unwrap(), &reference("When"));
+        let timed = &doc["components"]["schemas"]["When"]["anyOf"][0];
+        assert_eq!(timed["title"], "Timed");
+        assert_eq!(timed["required"], json!(["at"]));
+        assert_eq!(timed["properties"]["at"]["format"], "date-time");
+        assert_eq!(timed["properties"]["tz"]["type"], json!(["string", "null"]));
+        assert!(timed.get("additionalProperties").is_none(), "{timed}");
+        let all_day = &doc["components"]["schemas"]["When"]["anyOf"][1];
+        assert!(all_day.get("additionalProperties").is_none(), "{all_day}");
+        assert_eq!(all_day["properties"]["day"], reference("Day"));
+    }
+
+    #[test]
+    fn a_copy_with_other_facts_stays_inline_is_noted_and_is_still_named_inside() {
+        let mut doc = doc();
+        let at = format!("{WHEN}/anyOf/0/properties/at");
+        *doc.pointer_mut(&at).unwrap() = json!({"type": "integer"});
+        let mut notes = Vec::new();
+        adopt_noting(&mut doc, &ours(), &mut notes).unwrap();
+        // Not the same type: it keeps its inline place (and a derived name), but its branches get our
+        // titles.
+        let when = doc.pointer(WHEN).unwrap();
         assert!(when.get("$ref").is_none(), "{when}");
         assert_eq!(when["anyOf"][0]["title"], "Timed");
         assert_eq!(when["anyOf"][1]["title"], "AllDay");
         // Below it, names are given again.
         assert_eq!(when["anyOf"][1]["properties"]["day"], reference("Day"));
+        // Why, and where.
+        let note = notes
+            .iter()
+            .find(|n| n.starts_with(WHEN))
+            .expect("a note on `when`");
+        assert!(
+            note.contains("kept apart from /components/schemas/When"),
+            "{note}"
+        );
+        assert!(note.contains("at /anyOf/0/properties/at/type"), "{note}");
     }
 
     #[test]
@@ -704,9 +1134,101 @@ mod tests {
         assert_eq!(when["anyOf"][0]["title"], "Timed");
         assert_eq!(when["anyOf"][1]["title"], "AllDay");
         assert_eq!(when["anyOf"][1]["properties"]["day"], reference("Day"));
+    }
+
+    fn unified(a: Value, b: Value) -> std::result::Result<Value, String> {
+        unify(&json!({}), &a, &b)
+    }
+
+    #[test]
+    fn unify_accepts_what_either_copy_accepts() {
+        let merged = unified(
+            json!({"type": "object", "description": "a", "required": ["x", "y"], "properties": {
+                "x": {"type": "string"},
+                "y": {"type": "string", "nullable": true}
+            }}),
+            json!({"type": "object", "additionalProperties": false, "required": ["x"], "properties": {
+                "x": {"type": ["string", "null"], "format": "date", "example": "2024-01-01"},
+                "y": {"type": ["string", "null"]}
+            }}),
+        )
+        .unwrap();
         assert_eq!(
-            doc["components"]["schemas"]["Day"],
-            json!({"type": "string"})
+            merged,
+            json!({"type": "object", "description": "a", "required": ["x"], "properties": {
+                "x": {"type": ["string", "null"], "format": "date", "example": "2024-01-01"},
+                "y": {"type": ["string", "null"]}
+            }})
+        );
+        // Nullability without a `type`.
+        assert_eq!(
+            unified(
+                json!({"anyOf": [{"type": "string"}], "nullable": true}),
+                json!({"anyOf": [{"type": "string"}]})
+            ),
+            Ok(json!({"anyOf": [{"type": "string"}], "nullable": true}))
+        );
+    }
+
+    #[test]
+    fn unify_refuses_other_facts_and_says_where() {
+        let object = |required: Value, x: Value| json!({"type": "object", "required": required, "properties": {"x": x}});
+        let refused = |a: Value, b: Value, why: &str| {
+            let err = unified(a, b).unwrap_err();
+            assert!(err.contains(why), "{err} lacks {why}");
+        };
+        // Required in one copy, optional and not nullable in the other: `T` against `Option<T>`.
+        refused(
+            object(json!(["x"]), json!({"type": "string"})),
+            object(json!([]), json!({"type": "string"})),
+            "at /: `x` required in one copy",
+        );
+        refused(
+            object(json!([]), json!({"type": "string"})),
+            object(json!([]), json!({"type": "integer"})),
+            "at /properties/x/type",
+        );
+        refused(
+            object(json!([]), json!({"type": "string", "enum": ["a"]})),
+            object(json!([]), json!({"type": "string", "enum": ["a", "b"]})),
+            "at /properties/x/enum",
+        );
+        refused(
+            object(json!([]), json!({"type": "string", "format": "date"})),
+            object(json!([]), json!({"type": "string", "format": "date-time"})),
+            "formats",
+        );
+        refused(
+            json!({"type": "object", "properties": {"x": {}}}),
+            json!({"type": "object", "properties": {"y": {}}}),
+            "at /properties/x: only in one copy",
+        );
+        refused(
+            json!({"anyOf": [{"type": "string"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            "1 and 2 branches",
+        );
+        refused(
+            json!({"type": "string", "minLength": 1}),
+            json!({"type": "string"}),
+            "only one copy says `minLength`",
+        );
+    }
+
+    #[test]
+    fn unify_keeps_a_named_part_only_when_it_already_accepts_the_other_copy() {
+        let doc = json!({"components": {"schemas": {
+            "Day": {"type": "string", "format": "date", "description": "named"}
+        }}});
+        let day = reference("Day");
+        assert_eq!(
+            unify(&doc, &day, &json!({"type": "string"})),
+            Ok(day.clone())
+        );
+        assert!(
+            unify(&doc, &json!({"type": ["string", "null"]}), &day)
+                .unwrap_err()
+                .contains("a named component")
         );
     }
 
@@ -751,7 +1273,9 @@ mod tests {
     fn a_component_with_the_facts_of_a_named_one_is_merged_into_it() {
         let mut doc = doc();
         doc["components"]["schemas"]["thing_response"] = doc.pointer(GET_200).unwrap().clone();
-        adopt(&mut doc, &ours()).unwrap();
+        let mut notes = Vec::new();
+        adopt_noting(&mut doc, &ours(), &mut notes).unwrap();
+        eprintln!("{notes:#?}");
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         assert!(!schemas.contains_key("thing_response"));
         assert_eq!(

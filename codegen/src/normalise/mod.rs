@@ -2,8 +2,8 @@
 //!
 //! Each pass is one rule, in its own module, tested on small documents:
 //! [`mod@slice`] (keep one API family), [`downgrade`] (3.1 -> 3.0), [`operation_ids`] (name operations),
-//! [`responses`] (one error envelope per operation); with [`Options::names_from`], [`adopt`] (our names
-//! on another document) runs right after slicing.
+//! [`responses`] (one error envelope per operation); with [`Options::names_from`], [`adopt`] (our formats
+//! and names on another document) runs right after slicing.
 
 pub mod adopt;
 pub mod downgrade;
@@ -36,10 +36,19 @@ impl Default for Options {
 }
 
 /// Runs every pass, in order, on `doc`.
-pub fn normalise(mut doc: Value, options: &Options) -> Result<Value> {
+pub fn normalise(doc: Value, options: &Options) -> Result<Value> {
+    normalise_noting(doc, options, &mut Vec::new())
+}
+
+/// [`normalise`], pushing to `notes` what the build should tell (e.g. copies [`adopt`] kept apart).
+pub fn normalise_noting(
+    mut doc: Value,
+    options: &Options,
+    notes: &mut Vec<String>,
+) -> Result<Value> {
     slice::slice(&mut doc, &options.path_prefixes)?;
     if let Some(ours) = &options.names_from {
-        adopt::adopt(&mut doc, ours)?;
+        adopt::adopt_noting(&mut doc, ours, notes)?;
     }
     downgrade::downgrade(&mut doc)?;
     operation_ids::assign(&mut doc)?;
