@@ -10,8 +10,10 @@
 //!    with the document's (the same types once `null` is set aside) and the document states no `format`,
 //!    the document's schema gets `format: F`: parameters' schemas as well as bodies' (so `ends_from` and
 //!    `starts_before` become `date-time`). Our spec refines; a format the document states is never
-//!    overridden, and a schema of another type (Attio's `participants` is one comma-separated string
-//!    where ours is an array) is left as it is.
+//!    overridden, and a schema of another type is left as it is. One refinement more, of the same kind:
+//!    a query parameter the document types as one plain string where ours has an array of strings sent
+//!    comma-separated (`style: form`, `explode: false`) says the same on the wire, and takes our array
+//!    (Attio's `participants`, "a comma-separated list of emails").
 //! 2. **Names.** Wherever ours names a schema with `$ref: '#/components/schemas/X'` and the document has
 //!    it inline, the document's schema moves to its `components/schemas/X` and a `$ref` is left behind.
 //!    Our operationIds, our `x-attio-*` operation extensions and our titles of `oneOf`/`anyOf` branches
@@ -133,6 +135,18 @@ impl Adopter<'_, '_, '_> {
         let doc_params = parameters(self.doc, item_ptr, op_ptr, false)?;
         for (key, our_param) in &our_params {
             if let Some(doc_param) = doc_params.iter().find(|(k, _)| k == key).map(|(_, p)| p) {
+                if self.pass == Pass::Formats
+                    && let Some(list) =
+                        comma_list(ours.pointer(our_param), self.doc.pointer(doc_param))
+                    && let Some(param) = self
+                        .doc
+                        .pointer_mut(doc_param)
+                        .and_then(Value::as_object_mut)
+                {
+                    param.insert("style".into(), json!("form"));
+                    param.insert("explode".into(), json!(false));
+                    param.insert("schema".into(), list);
+                }
                 self.schema(&join(our_param, "schema"), &join(doc_param, "schema"))?;
             }
         }
@@ -516,6 +530,36 @@ fn refined_format(ours: Option<&Value>, doc: Option<&Value>) -> Option<String> {
     (!ours_types.is_empty() && types(doc.get("type")?)? == ours_types).then(|| format.to_string())
 }
 
+/// The array schema to give a query parameter the document describes as one string where ours says an
+/// array of strings sent comma-separated (`style: form`, `explode: false`): the same thing on the wire
+/// (Attio's `participants`, "a comma-separated list of emails"), which ours types item by item. The
+/// document's description is kept; its `default` (an empty string) is not an array's.
+fn comma_list(ours: Option<&Value>, doc: Option<&Value>) -> Option<Value> {
+    let (ours, doc) = (ours?, doc?);
+    let query = |p: &Value| p.get("in").and_then(Value::as_str) == Some("query");
+    let comma_separated = ours.get("explode") == Some(&Value::Bool(false))
+        && ours.get("style").is_none_or(|s| s == "form");
+    let our_schema = ours.get("schema")?;
+    let strings = our_schema.get("type")? == "array"
+        && our_schema.get("items")?.get("type")? == "string"
+        && our_schema.get("items")?.get("$ref").is_none();
+    let doc_schema = doc.get("schema")?;
+    let one_string = doc_schema.get("type")? == "string"
+        && ["format", "enum", "const", "pattern", "$ref"]
+            .iter()
+            .all(|k| doc_schema.get(*k).is_none());
+    let unstyled = doc.get("style").is_none() && doc.get("explode").is_none();
+    if !(query(ours) && query(doc) && comma_separated && strings && one_string && unstyled) {
+        return None;
+    }
+    let mut list = our_schema.as_object()?.clone();
+    list.remove("description");
+    if let Some(description) = doc_schema.get("description") {
+        list.insert("description".into(), description.clone());
+    }
+    Some(Value::Object(list))
+}
+
 /// The types a `type` keyword states, `null` set aside; `None` when malformed.
 fn types(ty: &Value) -> Option<BTreeSet<&str>> {
     match ty {
@@ -858,7 +902,8 @@ mod tests {
                             {"$ref": "#/components/parameters/ThingIdPath"},
                             {"name": "sort", "in": "query", "schema": {"$ref": "#/components/schemas/Sort"}},
                             {"name": "since", "in": "query", "schema": {"type": ["string", "null"], "format": "date-time"}},
-                            {"name": "emails", "in": "query", "schema": {"type": "array", "items": {"type": "string", "format": "email"}}},
+                            {"name": "emails", "in": "query", "style": "form", "explode": false, "schema": {"type": "array", "items": {"type": "string", "format": "email"}}},
+                            {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
                             {"name": "stamp", "in": "query", "schema": {"type": "string", "format": "date-time"}}
                         ],
                         "responses": {
@@ -932,7 +977,8 @@ mod tests {
                         "parameters": [
                             {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
                             {"name": "since", "in": "query", "schema": {"type": ["string", "null"]}},
-                            {"name": "emails", "in": "query", "schema": {"type": "string"}},
+                            {"name": "emails", "in": "query", "schema": {"type": "string", "default": "", "description": "Comma-separated."}},
+                            {"name": "tags", "in": "query", "schema": {"type": "string"}},
                             {"name": "stamp", "in": "query", "schema": {"type": "string", "format": "date"}},
                             {"name": "thing_id", "in": "path", "schema": {"type": "string", "format": "uuid"}}
                         ],
@@ -1011,7 +1057,7 @@ mod tests {
         let get = &doc["paths"]["/v2/things/{thing_id}"]["get"];
         // Parameters by name and `in`, ours through a `$ref` to components/parameters.
         assert_eq!(get["parameters"][0]["schema"], reference("Sort"));
-        assert_eq!(get["parameters"][4]["schema"], reference("ThingId"));
+        assert_eq!(get["parameters"][5]["schema"], reference("ThingId"));
         let schemas = &doc["components"]["schemas"];
         assert_eq!(schemas["Sort"]["enum"], json!(["asc", "desc"]));
         assert_eq!(
@@ -1063,10 +1109,18 @@ mod tests {
             params[1]["schema"],
             json!({"type": ["string", "null"], "format": "date-time"})
         );
-        // Other types: the document's facts stay (one comma-separated string, not an array).
-        assert_eq!(params[2]["schema"], json!({"type": "string"}));
+        // One string that ours sends as a comma-separated array: ours, with the document's description.
+        assert_eq!(params[2]["style"], "form");
+        assert_eq!(params[2]["explode"], false);
+        assert_eq!(
+            params[2]["schema"],
+            json!({"type": "array", "items": {"type": "string", "format": "email"}, "description": "Comma-separated."})
+        );
+        // An array ours explodes (`tags=a&tags=b`) is another thing on the wire: the document's facts stay.
+        assert_eq!(params[3]["schema"], json!({"type": "string"}));
+        assert!(params[3].get("explode").is_none());
         // A format the document states is never overridden.
-        assert_eq!(params[3]["schema"]["format"], "date");
+        assert_eq!(params[4]["schema"]["format"], "date");
         // Inside bodies, through names: `Day` is `date`.
         assert_eq!(
             doc["components"]["schemas"]["Day"],
