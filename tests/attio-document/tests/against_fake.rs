@@ -77,7 +77,7 @@ async fn the_client_from_attio_document_works_against_the_fake() {
         .into_iter()
         .collect::<Result<_, _>>()
         .expect("listed");
-    assert_eq!(listed, [created.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&created));
 
     // A call recording, its transcript, its deletion.
     let recordings = client.call_recordings(meeting_id);
