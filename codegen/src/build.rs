@@ -23,13 +23,20 @@ pub fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(var("OUT_DIR")?);
 
     println!("cargo:rerun-if-env-changed={SPEC_ENV}");
+    let ours = manifest_dir.join(DEFAULT_SPEC);
+    let mut options = Options::default();
     let spec = match std::env::var_os(SPEC_ENV) {
-        Some(path) => manifest_dir.join(path),
-        None => manifest_dir.join(DEFAULT_SPEC),
+        Some(path) => {
+            // Another document (Attio's) speaks our names: the library code is written against them.
+            println!("cargo:rerun-if-changed={}", ours.display());
+            options.names_from = Some(crate::load::load(&ours).map_err(|e| e.to_string())?);
+            manifest_dir.join(path)
+        }
+        None => ours,
     };
     println!("cargo:rerun-if-changed={}", spec.display());
 
-    let generated = generate_file(&spec, &Options::default()).map_err(|e| e.to_string())?;
+    let generated = generate_file(&spec, &options).map_err(|e| e.to_string())?;
     for warning in &generated.warnings {
         println!("cargo:warning={}: {warning}", spec.display());
     }

@@ -38,8 +38,8 @@ pub struct Generated {
 
 /// Runs the whole pipeline on an in-memory document.
 pub fn generate_value(doc: serde_json::Value, options: &Options) -> Result<Generated> {
-    let normalised = normalise::normalise(doc, options)?;
     let mut warnings = Vec::new();
+    let normalised = normalise::normalise_noting(doc, options, &mut warnings)?;
     let source = generate::generate(&normalised, &mut warnings)?;
     Ok(Generated {
         normalised,

@@ -2,8 +2,10 @@
 //!
 //! Each pass is one rule, in its own module, tested on small documents:
 //! [`mod@slice`] (keep one API family), [`downgrade`] (3.1 -> 3.0), [`operation_ids`] (name operations),
-//! [`responses`] (one error envelope per operation).
+//! [`responses`] (one error envelope per operation); with [`Options::names_from`], [`adopt`] (our formats
+//! and names on another document) runs right after slicing.
 
+pub mod adopt;
 pub mod downgrade;
 pub mod operation_ids;
 pub mod responses;
@@ -19,19 +21,35 @@ use crate::error::Result;
 pub struct Options {
     /// Path prefixes of the API family to keep (segment-wise).
     pub path_prefixes: Vec<String>,
+    /// A raw (3.1) spec whose operationIds, `x-attio-*` extensions and schema names are given to the
+    /// document (see [`adopt`]); `None` keeps the document's own (or derived) names.
+    pub names_from: Option<Value>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             path_prefixes: vec!["/v2/meetings".to_string()],
+            names_from: None,
         }
     }
 }
 
 /// Runs every pass, in order, on `doc`.
-pub fn normalise(mut doc: Value, options: &Options) -> Result<Value> {
+pub fn normalise(doc: Value, options: &Options) -> Result<Value> {
+    normalise_noting(doc, options, &mut Vec::new())
+}
+
+/// [`normalise`], pushing to `notes` what the build should tell (e.g. copies [`adopt`] kept apart).
+pub fn normalise_noting(
+    mut doc: Value,
+    options: &Options,
+    notes: &mut Vec<String>,
+) -> Result<Value> {
     slice::slice(&mut doc, &options.path_prefixes)?;
+    if let Some(ours) = &options.names_from {
+        adopt::adopt_noting(&mut doc, ours, notes)?;
+    }
     downgrade::downgrade(&mut doc)?;
     operation_ids::assign(&mut doc)?;
     responses::unify_errors(&mut doc)?;
