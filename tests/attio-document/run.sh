@@ -11,5 +11,6 @@ if [ ! -f "$document" ]; then
 fi
 document=$(cd "$(dirname "$document")" && pwd)/$(basename "$document")
 cd "$repo"
-ATTIO_MEETINGS_SPEC="$document" CARGO_TARGET_DIR="$repo/target/attio-document" \
+# Shared with tests/spec-variant/run.sh: the dependencies build once.
+ATTIO_MEETINGS_SPEC="$document" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target/downstream}" \
     cargo test --locked --manifest-path tests/attio-document/Cargo.toml "$@"
