@@ -164,6 +164,13 @@ async fn overhead_rounds(server: &ServerChild) -> Result<(), Error> {
     for side in [Side::Ours, Side::Raw, Side::Raw, Side::Ours] {
         round(side, warmup).await?;
     }
+    // `ATTIO_BENCH_ONLY=ours|raw`: one side alone, for a profiler (`valgrind --tool=callgrind`).
+    if let Ok(only) = std::env::var("ATTIO_BENCH_ONLY") {
+        let side = if only == "raw" { Side::Raw } else { Side::Ours };
+        let (cpu, _) = round(side, n).await?;
+        println!("overhead:   {only} alone: {cpu:.1} us CPU per request");
+        return Ok(());
+    }
     // Paired rounds in ABBA order (ours, raw, raw, ours, ...), so that a drift in the machine's speed
     // weighs on both sides alike.
     let (mut ours, mut raw, mut ratios) = (Vec::new(), Vec::new(), Vec::new());

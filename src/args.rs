@@ -2,7 +2,6 @@
 //! when set, and write them on the wire when sent. A refused value is kept, and returned as
 //! [`Error::InvalidInput`] by `send()`, before anything is sent.
 
-use std::borrow::Cow;
 use std::fmt::Display;
 
 use bytes::Bytes;
@@ -175,18 +174,25 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
-/// A path parameter's value, percent-encoded as one segment.
-pub(crate) fn path_segment(name: &'static str, arg: Option<Arg>) -> Result<String> {
-    let values = arg.ok_or_else(|| Refused::new(name, "is required"))??;
-    let value = values.concat();
+/// A path parameter's value, percent-encoded as one segment (`plain`: the value's type never needs it).
+pub(crate) fn path_segment(name: &'static str, arg: Option<Arg>, plain: bool) -> Result<String> {
+    let mut values = arg.ok_or_else(|| Refused::new(name, "is required"))??;
+    let value = match values.len() {
+        1 => values.pop().unwrap_or_default(),
+        _ => values.concat(),
+    };
     if value.is_empty() {
         return Err(Refused::new(name, "must not be empty").into());
     }
-    // Ids need no escaping: keep the string rather than copy it.
-    Ok(match Cow::from(utf8_percent_encode(&value, SEGMENT)) {
-        Cow::Borrowed(_) => value,
-        Cow::Owned(escaped) => escaped,
-    })
+    // Unreserved characters only (ids): keep the string rather than copy it.
+    if plain
+        || value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+    {
+        return Ok(value);
+    }
+    Ok(utf8_percent_encode(&value, SEGMENT).to_string())
 }
 
 /// A request body as JSON.
@@ -234,10 +240,14 @@ mod tests {
     #[test]
     fn path_segments_are_escaped_and_required() {
         assert_eq!(
-            path_segment("id", Some(Ok(vec!["a/b c".into()]))).unwrap(),
+            path_segment("id", Some(Ok(vec!["a/b c".into()])), false).unwrap(),
             "a%2Fb%20c"
         );
-        assert!(path_segment("id", None).is_err());
-        assert!(path_segment("id", Some(Ok(vec![String::new()]))).is_err());
+        assert_eq!(
+            path_segment("id", Some(Ok(vec!["cb59-ab17".into()])), false).unwrap(),
+            "cb59-ab17"
+        );
+        assert!(path_segment("id", None, true).is_err());
+        assert!(path_segment("id", Some(Ok(vec![String::new()])), false).is_err());
     }
 }

@@ -237,11 +237,12 @@ impl Pipeline {
         if let Some(pacer) = &self.pacer {
             pacer.ready(op).await;
         }
-        let url = format!("{}{}", self.base_url, request.path);
+        let mut url = String::with_capacity(self.base_url.len() + request.path.len());
+        url.push_str(&self.base_url);
+        url.push_str(&request.path);
         let mut builder = self
             .http
             .request(op.method.clone(), url)
-            .timeout(self.timeout)
             .header(header::AUTHORIZATION, self.auth.clone())
             .header(header::USER_AGENT, self.user_agent.clone())
             .header(header::ACCEPT, HeaderValue::from_static("application/json"));
@@ -257,11 +258,24 @@ impl Pipeline {
                 .body(body.clone());
         }
         let started = Instant::now();
-        let response = builder.send().await.map_err(|e| self.transport_error(e))?;
-        let status = response.status();
-        // Only an error keeps the headers (`Retry-After`, request ids): copying them costs every success.
-        let headers = (!status.is_success()).then(|| response.headers().clone());
-        let body = self.read_body(op, response).await?;
+        // One timer for the whole attempt, answer and body included. (reqwest's per-request timeout
+        // would cost a boxed timer and a type map on every request.)
+        let exchange = async {
+            let response = builder.send().await.map_err(|e| self.transport_error(e))?;
+            let status = response.status();
+            // Only an error keeps the headers (`Retry-After`, request ids): copying them costs every
+            // success.
+            let headers = (!status.is_success()).then(|| response.headers().clone());
+            let body = self.read_body(op, response).await?;
+            Ok::<_, Error>((status, headers, body))
+        };
+        let (status, headers, body) = tokio::time::timeout(self.timeout, exchange)
+            .await
+            .map_err(|_| Error::Timeout {
+                after: self.timeout,
+                // The connection may have been established and the request written.
+                sent: Sent::Maybe,
+            })??;
         tracing::debug!(
             status = status.as_u16(),
             elapsed_ms = millis(started.elapsed()),

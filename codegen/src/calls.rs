@@ -656,7 +656,13 @@ impl Operation {
             path_format = path_format.replace(&placeholder, "{}");
             let ident = &param.ident;
             let wire = &param.name;
-            path_args.push(quote!(let #ident = crate::args::path_segment(#wire, self.#ident)?;));
+            // Ids, numbers, dates and booleans are written without characters that need escaping.
+            let plain = matches!(
+                param.kind,
+                Kind::Uuid | Kind::Int { .. } | Kind::Number | Kind::Bool | Kind::Date
+            );
+            path_args
+                .push(quote!(let #ident = crate::args::path_segment(#wire, self.#ident, #plain)?;));
             path_idents.push(ident.clone());
         }
         let path_expr = if path_idents.is_empty() {
