@@ -26,8 +26,9 @@ use syn::{Fields, GenericArgument, Ident, Item, PathArguments, Type};
 
 use crate::error::{Result, SpecError};
 use crate::extensions::{self, Behaviour, RateClass, Retry};
+use crate::normalise::operation_ids::snake;
 use crate::normalise::walk;
-use crate::pointer::join;
+use crate::pointer::{self, join};
 use crate::postprocess::serde_rename;
 
 /// What progenitor's output tells about each operation and type.
@@ -308,28 +309,14 @@ struct Paging {
     item: Type,
 }
 
+/// What a `$ref` points to (the document was validated before: a dangling one reads as itself).
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(target) => target
-            .strip_prefix('#')
-            .and_then(|p| doc.pointer(p))
-            .unwrap_or(value),
-        None => value,
-    }
+    pointer::resolve(doc, value).unwrap_or(value)
 }
 
 /// A Rust identifier for a wire name (`linked-object` -> `linked_object`, `type` -> `type_`).
 fn ident_for(name: &str) -> Ident {
-    let mut text: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut text = snake(name);
     if text.is_empty() || text.starts_with(|c: char| c.is_ascii_digit()) {
         text.insert(0, '_');
     }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::calls;
 use crate::error::{Result, SpecError};
 use crate::normalise::walk;
-use crate::pointer::join;
+use crate::pointer::{join, resolve};
 use crate::postprocess;
 
 /// First line of every generated file.
@@ -125,13 +125,6 @@ fn check_path_parameters(doc: &Value) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> Option<&'a Value> {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(target) => doc.pointer(target.strip_prefix('#')?),
-        None => Some(value),
-    }
 }
 
 /// Deserializes the value at `ptr` as `T`, locating a failure by JSON pointer.

@@ -22,3 +22,11 @@ pub fn of_local_ref(reference: &str) -> Option<&str> {
 pub fn get<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
     doc.pointer(pointer)
 }
+
+/// `value` itself, or what its local `$ref` points to (`None` when that is nothing).
+pub fn resolve<'a>(doc: &'a Value, value: &'a Value) -> Option<&'a Value> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(target) => doc.pointer(of_local_ref(target)?),
+        None => Some(value),
+    }
+}

@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::error::Result;
 use crate::extensions::{self, RateClass, Retry};
 use crate::normalise::walk;
-use crate::pointer::join;
+use crate::pointer::{self, join};
 
 /// Marks an added line that breaks callers.
 const BREAKING: &str = "!";
@@ -141,14 +141,9 @@ fn str_of<'a>(value: &'a Value, key: &str) -> &'a str {
     value.get(key).and_then(Value::as_str).unwrap_or("?")
 }
 
+/// What a `$ref` points to (the document was validated before: a dangling one reads as itself).
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(target) => target
-            .strip_prefix('#')
-            .and_then(|p| doc.pointer(p))
-            .unwrap_or(value),
-        None => value,
-    }
+    pointer::resolve(doc, value).unwrap_or(value)
 }
 
 /// A short spelling of a schema's type: `MeetingTime`, `string date-time`, `array<Participant>`,

@@ -114,7 +114,7 @@ fn is_version(segment: &str) -> bool {
         && segment[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
-fn snake(segment: &str) -> String {
+pub(crate) fn snake(segment: &str) -> String {
     segment
         .chars()
         .map(|c| {
