@@ -1,4 +1,4 @@
-//! Regeneration from a spec variant (`tests/spec-variant/variant.yaml`: our spec plus a new operation, a
+//! Regeneration from a spec variant (`tests/fixtures/spec-variant.yaml`: our spec plus a new operation, a
 //! new optional query parameter and a new response field): what the generator makes of each, reviewed as
 //! a snapshot. `tests/spec-variant/run.sh` (run by CI) builds a user crate against the same variant.
 
@@ -8,7 +8,7 @@ use attio_meetings_codegen::{Options, generate_file};
 use syn::{ImplItem, Item};
 
 fn variant() -> attio_meetings_codegen::Generated {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/spec-variant/variant.yaml");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spec-variant.yaml");
     generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 

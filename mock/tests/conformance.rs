@@ -18,7 +18,8 @@ use jsonschema::Validator;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/attio-meetings.yaml");
+// A link to the workspace's spec/, which `cargo package` stores as the file itself.
+const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/attio-meetings.yaml");
 const ATTIO_ERROR: &str = "#/components/schemas/AttioError";
 
 const MEETINGS: &str = "/v2/meetings";

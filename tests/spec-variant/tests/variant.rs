@@ -1,4 +1,4 @@
-//! Built with `ATTIO_MEETINGS_SPEC=variant.yaml` (run.sh): what the spec gained reaches `Client` with no
+//! Built with `ATTIO_MEETINGS_SPEC=tests/fixtures/spec-variant.yaml` (run.sh): what the spec gained reaches `Client` with no
 //! change to the library's source. The new operation goes through the whole pipeline (token, retries).
 
 use std::time::Duration;
