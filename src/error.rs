@@ -102,8 +102,11 @@ pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
     /// The envelope's `type` (e.g. `invalid_request_error`, `rate_limit_error`); empty when the body was
-    /// not Attio's envelope (say, an HTML page from a proxy).
-    pub kind: String,
+    /// not Attio's envelope (say, an HTML page from a proxy). Named as in [`types::AttioError`], like
+    /// `code` and `message`; `status` is the HTTP status, which the envelope repeats as `status_code`.
+    ///
+    /// [`types::AttioError`]: crate::types::AttioError
+    pub type_: String,
     /// The envelope's `code` (e.g. `validation_type`, `not_found`, `rate_limit_exceeded`); may be empty.
     pub code: String,
     /// The envelope's message, or an excerpt of a body that was not an envelope.
@@ -120,7 +123,7 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Attio answered {}: {}", self.status, self.message)?;
         if !self.code.is_empty() {
-            write!(f, " ({}/{})", self.kind, self.code)?;
+            write!(f, " ({}/{})", self.type_, self.code)?;
         }
         Ok(())
     }

@@ -396,7 +396,7 @@ fn excerpt(body: &[u8]) -> String {
 #[derive(serde::Deserialize)]
 struct Envelope {
     #[serde(rename = "type", default)]
-    kind: Option<String>,
+    type_: Option<String>,
     #[serde(default)]
     code: Option<String>,
     #[serde(default)]
@@ -405,9 +405,9 @@ struct Envelope {
 
 fn api_error(status: StatusCode, headers: HeaderMap, body: Bytes) -> Error {
     let envelope = serde_json::from_slice::<Envelope>(&body).ok();
-    let (kind, code, message) = match envelope {
+    let (type_, code, message) = match envelope {
         Some(e) => (
-            e.kind.unwrap_or_default(),
+            e.type_.unwrap_or_default(),
             e.code.unwrap_or_default(),
             e.message
                 .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string()),
@@ -424,7 +424,7 @@ fn api_error(status: StatusCode, headers: HeaderMap, body: Bytes) -> Error {
     };
     Error::Api(Box::new(ApiError {
         status,
-        kind,
+        type_,
         code,
         message,
         retry_after: retry::retry_after(&headers, SystemTime::now()),

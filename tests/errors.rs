@@ -31,7 +31,7 @@ async fn errors_carry_status_envelope_headers_and_body() {
         panic!("{error:?}")
     };
     assert_eq!(api.status.as_u16(), 404);
-    assert_eq!(api.kind, "invalid_request_error");
+    assert_eq!(api.type_, "invalid_request_error");
     assert_eq!(api.code, "not_found");
     assert_eq!(
         api.message,
@@ -71,7 +71,7 @@ async fn errors_carry_status_envelope_headers_and_body() {
     assert_eq!(server.requests(Operation::FindOrCreateMeeting), 1);
     let api = error.api().unwrap();
     assert_eq!(api.status.as_u16(), 400);
-    assert_eq!(api.kind, "invalid_request_error");
+    assert_eq!(api.type_, "invalid_request_error");
     assert_eq!(api.code, "validation_type");
     assert!(
         api.message.contains("data.linked_records[0].object"),
@@ -107,7 +107,7 @@ async fn errors_carry_status_envelope_headers_and_body() {
     assert!(!error.may_have_been_applied());
     let api = error.api().unwrap();
     assert_eq!(
-        (api.kind.as_str(), api.code.as_str()),
+        (api.type_.as_str(), api.code.as_str()),
         ("rate_limit_error", "rate_limit_exceeded")
     );
     assert!(api.headers.contains_key("retry-after"));

@@ -34,7 +34,7 @@ async fn an_html_502_from_a_proxy_is_an_api_error() {
         .api()
         .unwrap_or_else(|| panic!("{case}: expected Error::Api, got {error:?}"));
     assert_eq!(api.status.as_u16(), 502);
-    assert_eq!(api.kind, "", "{case}: not Attio's envelope");
+    assert_eq!(api.type_, "", "{case}: not Attio's envelope");
     assert_eq!(api.code, "");
     assert!(
         api.message.contains("502 Bad Gateway") && api.message.contains("nginx"),

@@ -57,7 +57,7 @@ async fn the_token_appears_in_no_error_debug_or_log_line() {
         .unwrap();
     let error = stranger.meetings().get(id).await.unwrap_err();
     assert_eq!(status(&error), Some(401));
-    assert_eq!(error.api().unwrap().kind, "auth_error");
+    assert_eq!(error.api().unwrap().type_, "auth_error");
     assert_eq!(server.requests(Operation::GetMeeting), 1);
     errors.push(error);
 
