@@ -81,8 +81,14 @@ pub fn schema_tree(schema: &mut Value, ptr: &str) -> Result<()> {
         return Ok(()); // `true`/`false` schemas and the like: nothing to rewrite
     };
     if map.contains_key("$ref") {
-        // 3.1 allows keywords beside `$ref`; 3.0 ignores them, and so do we.
-        map.retain(|k, _| k == "$ref" || k == "description" || k == "summary");
+        // 3.1 allows keywords beside `$ref`; 3.0 ignores them, and so do we, except a description, which
+        // documents the field: `allOf: [$ref]` is the 3.0 way to keep it (the type stays the same).
+        map.retain(|k, _| k == "$ref" || k == "description");
+        if let Some(description) = map.remove("description") {
+            let reference = std::mem::take(map);
+            map.insert("allOf".into(), json!([reference]));
+            map.insert("description".into(), description);
+        }
         return Ok(());
     }
     for key in ["properties"] {
@@ -411,6 +417,19 @@ mod tests {
             out,
             json!({"type": "string", "enum": ["billing_error", "quota_exceeded"]})
         );
+    }
+
+    #[test]
+    fn a_described_reference_keeps_its_description_through_all_of() {
+        let described =
+            run(json!({"$ref": "#/components/schemas/T", "description": "Who.", "title": "x"}))
+                .unwrap();
+        assert_eq!(
+            described,
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "Who."})
+        );
+        let bare = run(json!({"$ref": "#/components/schemas/T", "summary": "s"})).unwrap();
+        assert_eq!(bare, json!({"$ref": "#/components/schemas/T"}));
     }
 
     #[test]
