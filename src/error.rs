@@ -20,6 +20,24 @@ pub enum Sent {
 }
 
 /// Everything that can go wrong calling Attio.
+///
+/// `Display` is a sentence with the cause (Attio's message, the network failure); the helpers answer the
+/// questions callers ask, and the variants carry the details.
+///
+/// ```no_run
+/// use attio_meetings::Error;
+///
+/// # async fn demo(client: attio_meetings::Client, id: uuid::Uuid) {
+/// match client.meetings().get(id).await {
+///     Ok(meeting) => println!("{}", meeting.title),
+///     Err(e) if e.is_not_found() => println!("no meeting {id}"),
+///     Err(e) if e.is_rate_limited() => println!("slow down until {:?}", e.retry_after()),
+///     Err(Error::Api(api)) => println!("Attio said {} ({}/{}): {}", api.status, api.type_, api.code, api.message),
+///     Err(e) if e.may_have_been_applied() => println!("unsure whether it happened: {e}"),
+///     Err(e) => println!("failed: {e}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -35,7 +35,29 @@ impl Meetings {
     }
 
     /// Lists meetings, filtered and sorted; `.await` fetches one page, `.stream()`, `.pages()` and
-    /// `.collect_all()` follow the cursors.
+    /// `.collect_all()` follow the cursors. Every filter of the API is a setter (checked against the
+    /// spec's bounds; a refused value fails the call before anything is sent).
+    ///
+    /// ```no_run
+    /// use attio_meetings::types::MeetingSort;
+    /// use futures_util::TryStreamExt;
+    ///
+    /// # async fn demo(client: attio_meetings::Client) -> Result<(), attio_meetings::Error> {
+    /// let since = chrono::Utc::now() - chrono::Duration::days(7);
+    /// let mut recent = client
+    ///     .meetings()
+    ///     .list()
+    ///     .participants(["ada@example.com", "grace@example.com"])
+    ///     .ends_from(since)
+    ///     .sort(MeetingSort::StartDesc)
+    ///     .limit(100)
+    ///     .stream();
+    /// while let Some(meeting) = recent.try_next().await? {
+    ///     println!("{} {}", meeting.id.meeting_id, meeting.title);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListMeetings {
         self.api.list_meetings()
     }
@@ -196,6 +218,22 @@ impl std::future::IntoFuture for WaitUntilProcessed {
 /// While its recording is `processing`, Attio answers a transcript with no segments and an empty
 /// `raw_transcript` (a success, not an error): wait with
 /// [`CallRecordings::wait_until_processed`] first.
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+///
+/// # async fn demo(client: attio_meetings::Client, meeting: uuid::Uuid, recording: uuid::Uuid) -> Result<(), attio_meetings::Error> {
+/// // All of it at once...
+/// let transcript = client.transcript(meeting, recording).await?;
+/// println!("{}", transcript.raw_transcript);
+/// // ...or segment by segment, a page at a time.
+/// let mut segments = client.transcript(meeting, recording).stream();
+/// while let Some(segment) = segments.try_next().await? {
+///     println!("[{:>6.1}s] {}: {}", segment.start_time, segment.speaker.name, segment.speech);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "the download starts when awaited"]
 pub struct TranscriptDownload {
