@@ -30,12 +30,16 @@ impl Default for Options {
 }
 
 /// Runs every pass, in order, on `doc`.
+///
+/// Components the 3.1 `webhooks` section references (payloads Attio sends, which no operation uses) are
+/// kept like those of the paths, although the section itself is dropped by the downgrade.
 pub fn normalise(mut doc: Value, options: &Options) -> Result<Value> {
-    slice::slice(&mut doc, &options.path_prefixes)?;
+    let webhook_roots = slice::webhook_roots(&doc)?;
+    slice::slice(&mut doc, &options.path_prefixes, &webhook_roots)?;
     downgrade::downgrade(&mut doc)?;
     operation_ids::assign(&mut doc)?;
     responses::unify_errors(&mut doc)?;
     // The error schemas replaced by the envelope are no longer referenced.
-    slice::prune_components(&mut doc)?;
+    slice::prune_components(&mut doc, &webhook_roots)?;
     Ok(doc)
 }
