@@ -870,7 +870,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.get(MEETING, format!("{MEETINGS}/not-a-uuid"))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
 
@@ -946,7 +946,7 @@ async fn every_response_conforms_to_the_spec() {
         recordings_of("not-a-uuid"),
         &video("https://x.example.com/a.mp4"),
     )
-    .expect(400)
+    .expect(404)
     .send()
     .await;
 
@@ -987,7 +987,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.get(RECORDINGS, recordings_of("not-a-uuid"))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
     for pairs in [
@@ -1134,7 +1134,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.get(RECORDING, recording_path(&renewal_id, "not-a-uuid"))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
     h.get(TRANSCRIPT, transcript_path(&renewal_id, UNKNOWN_ID))
@@ -1142,7 +1142,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.get(TRANSCRIPT, transcript_path("not-a-uuid", &completing))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
 
@@ -1169,7 +1169,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.delete(RECORDING, recording_path(&renewal_id, "not-a-uuid"))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
     h.delete(RECORDING, recording_path(&seeded_ids[0], &silent))
@@ -1180,7 +1180,7 @@ async fn every_response_conforms_to_the_spec() {
     // No such operation.
     h.get(NO_OPERATION, "/v2/notes").expect(404).send().await;
     h.call(Method::PUT, NO_OPERATION, MEETINGS)
-        .expect(404)
+        .expect(405)
         .send()
         .await;
 
