@@ -343,8 +343,9 @@ fn event_of(index: usize, event: Map<String, Value>) -> Result<WebhookEvent, Web
             raw: Value::Object(event),
         });
     }
-    let known: CallRecordingCreatedEvent = serde_path_to_error::deserialize(Value::Object(event))
-        .map_err(|e| invalid(at(&format!(".{}", e.path())), e.inner()))?;
+    let known: CallRecordingCreatedEvent =
+        serde_path_to_error::deserialize(Value::Object(event))
+            .map_err(|e| invalid(at(&format!(".{}", e.path())), e.inner()))?;
     Ok(WebhookEvent::CallRecordingCreated {
         workspace_id: known.id.workspace_id,
         meeting_id: known.id.meeting_id,
@@ -402,6 +403,11 @@ mod tests {
         let secret = WebhookSecret::new("k");
         let signature = secret.sign(b"body");
         assert_eq!(decode_hex_32(signature.as_bytes()).map(|_| ()), Some(()));
-        assert!(secret.mac(b"body").verify_slice(&decode_hex_32(signature.as_bytes()).unwrap()).is_ok());
+        assert!(
+            secret
+                .mac(b"body")
+                .verify_slice(&decode_hex_32(signature.as_bytes()).unwrap())
+                .is_ok()
+        );
     }
 }

@@ -62,7 +62,12 @@ struct Args {
     transcript_page_size: usize,
 
     /// POST a signed `call-recording.created` to this http:// URL when a recording completes (repeatable).
-    #[arg(long = "webhook", value_name = "URL", requires = "webhook_secret", help_heading = "Webhooks")]
+    #[arg(
+        long = "webhook",
+        value_name = "URL",
+        requires = "webhook_secret",
+        help_heading = "Webhooks"
+    )]
     webhooks: Vec<String>,
     /// The secret the deliveries are signed with (hex HMAC-SHA256 in `Attio-Signature`).
     #[arg(long, value_name = "SECRET", help_heading = "Webhooks")]

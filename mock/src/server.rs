@@ -6,8 +6,8 @@
 //! stream that fails half-way through a declared `Content-Length`.
 
 use std::io;
-use std::sync::{Arc, Weak};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;

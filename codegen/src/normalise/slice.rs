@@ -245,8 +245,8 @@ mod tests {
     #[test]
     fn a_dangling_ref_in_webhooks_is_reported_where_it_stands() {
         let mut doc = with_webhooks();
-        doc["webhooks"]["note.created"]["post"]["requestBody"]["content"]["application/json"]
-            ["schema"]["$ref"] = json!("#/components/schemas/gone");
+        doc["webhooks"]["note.created"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"] = json!("#/components/schemas/gone");
         let err = webhook_roots(&doc).unwrap_err();
         assert_eq!(
             err.pointer,
