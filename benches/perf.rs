@@ -30,7 +30,14 @@ fn main() -> Result<(), Error> {
     {
         return overhead_server();
     }
-    let all = ["overhead", "decode", "pagination", "bulk", "memory"];
+    let all = [
+        "overhead",
+        "decode",
+        "pagination",
+        "bulk",
+        "memory",
+        "webhook",
+    ];
     let chosen: Vec<&str> = if args.is_empty() {
         all.to_vec()
     } else {
@@ -49,6 +56,7 @@ fn main() -> Result<(), Error> {
             "pagination" => multi_thread(&mut runtime)?.block_on(pagination())?,
             "bulk" => multi_thread(&mut runtime)?.block_on(bulk())?,
             "memory" => multi_thread(&mut runtime)?.block_on(memory())?,
+            "webhook" => webhook()?,
             other => eprintln!("unknown benchmark `{other}` (one of {})", all.join(", ")),
         }
     }
@@ -440,6 +448,86 @@ fn decode() -> Result<(), Error> {
         baseline.as_secs_f64() / tracked.as_secs_f64(),
     );
     Ok(())
+}
+
+/// Benchmark 6: `webhooks::verify` of a 10 KB delivery (signature header lookup, hex decoding, constant-time
+/// HMAC-SHA256 comparison, payload parsing) against computing the HMAC of the body alone. Seven rounds,
+/// alternating which goes first; each round times 2,000 calls of each and reports the ratio.
+fn webhook() -> Result<(), Error> {
+    use attio_meetings::webhooks::{self, WebhookSecret};
+    use hmac::{Hmac, Mac};
+
+    const SIZE: usize = 10 * 1024;
+    let event = r#"{"event_type":"call-recording.created","id":{"workspace_id":"14beef7a-99f7-4534-a87e-70b564330a4c","meeting_id":"cb59ab17-ad15-460c-a126-0715617c0853","call_recording_id":"5bd9d5d2-2fa4-4bb4-a01a-9f1c2f1bb1d4"},"actor":{"type":"system","id":null}}"#;
+    let head = format!(
+        r#"{{"webhook_id":"7b3cbe0c-1e83-4e2e-9b9b-3b1a3c1f6a10","events":[{event}],"padding":""#
+    );
+    let mut body = head.into_bytes();
+    body.resize(SIZE - 2, b'a');
+    body.extend(b"\"}");
+    let secret = WebhookSecret::new("whsec-bench");
+    let mut headers = http::HeaderMap::new();
+    headers.insert("attio-signature", secret.sign(&body).parse()?);
+    headers.insert(
+        "idempotency-key",
+        "0d6b1d2e-9a5c-4a51-8f43-6a2b0fbc7d11".parse()?,
+    );
+    webhooks::verify(&secret, &headers, &body)?;
+
+    const N: u32 = 2_000;
+    let verify = || -> Result<Duration, Error> {
+        let started = Instant::now();
+        for _ in 0..N {
+            std::hint::black_box(webhooks::verify(
+                &secret,
+                &headers,
+                std::hint::black_box(&body),
+            )?);
+        }
+        Ok(started.elapsed() / N)
+    };
+    let hmac_alone = || -> Result<Duration, Error> {
+        let started = Instant::now();
+        for _ in 0..N {
+            let mut mac =
+                Hmac::<sha2::Sha256>::new_from_slice(b"whsec-bench").map_err(|e| e.to_string())?;
+            mac.update(std::hint::black_box(&body));
+            std::hint::black_box(mac.finalize().into_bytes());
+        }
+        Ok(started.elapsed() / N)
+    };
+    let (mut ratios, mut ours, mut baseline) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..7 {
+        let (v, h) = if round % 2 == 0 {
+            let v = verify()?;
+            (v, hmac_alone()?)
+        } else {
+            let h = hmac_alone()?;
+            (verify()?, h)
+        };
+        ratios.push(h.as_secs_f64() / v.as_secs_f64());
+        ours.push(v);
+        baseline.push(h);
+    }
+    let listed: Vec<String> = ratios.iter().map(|r| format!("{r:.3}")).collect();
+    println!(
+        "webhook:    verify a {} KB delivery: HMAC alone {:?}, verify {:?} (medians of 7x{N}); \
+         ratio HMAC / verify median {:.3}, range {:.3}..{:.3}; rounds {}",
+        SIZE / 1024,
+        median_duration(&baseline),
+        median_duration(&ours),
+        quantile(&ratios, 0.5),
+        quantile(&ratios, 0.0),
+        quantile(&ratios, 1.0),
+        listed.join(" "),
+    );
+    Ok(())
+}
+
+fn median_duration(values: &[Duration]) -> Duration {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
 }
 
 /// Benchmark 3: 50 pages of 200 meetings with server latency and a consumer that works on each page: `.pages()`

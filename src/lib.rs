@@ -56,6 +56,7 @@ mod resources;
 mod retry;
 mod token;
 mod validate;
+pub mod webhooks;
 
 // progenitor documents the types it generates, not every builder method.
 #[allow(missing_docs)]

@@ -103,6 +103,8 @@ fn public_surface_has_only_hand_picked_names() {
         "NewMeeting",
         "NewParticipant",
         "NewCallRecording",
+        "WebhookPayload",
+        "CallRecordingCreatedEvent",
     ] {
         let declared = BUILT.contains(&format!("pub struct {name} "))
             || BUILT.contains(&format!("pub struct {name}("))

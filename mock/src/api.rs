@@ -34,8 +34,8 @@ fn answer(store: &Store, route: &Route, query: Option<&str>, body: &[u8], token:
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
     let ok = |value: Value| Ok((StatusCode::OK, Some(value)));
-    let meeting_id = || path_uuid(route.meeting_id.as_deref(), "meeting_id");
-    let recording_id = || path_uuid(route.call_recording_id.as_deref(), "call_recording_id");
+    let meeting_id = || path_uuid(route.meeting_id.as_deref(), "Meeting");
+    let recording_id = || path_uuid(route.call_recording_id.as_deref(), "Call recording");
     match route.operation {
         Operation::ListMeetings => ok(store.list_meetings(&meeting_query(&params)?)?),
         Operation::FindOrCreateMeeting => {
@@ -70,10 +70,11 @@ fn answer(store: &Store, route: &Route, query: Option<&str>, body: &[u8], token:
     }
 }
 
-fn path_uuid(raw: Option<&str>, name: &str) -> Result<Uuid, ApiError> {
+/// A path id that is not a UUID names nothing: the operation's 404, like an unknown id.
+fn path_uuid(raw: Option<&str>, what: &str) -> Result<Uuid, ApiError> {
     let raw = raw.unwrap_or_default();
     Uuid::parse_str(raw)
-        .map_err(|_| ApiError::validation(format!("{name} must be a UUID, got \"{raw}\"")))
+        .map_err(|_| ApiError::not_found(format!("{what} with ID \"{raw}\" was not found.")))
 }
 
 fn limit(params: &HashMap<String, String>) -> Result<usize, ApiError> {

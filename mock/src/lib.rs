@@ -20,8 +20,14 @@
 //! # }
 //! ```
 //!
+//! Webhooks: register a target ([`MockServerBuilder::webhook`] or [`Webhooks::register`]) and each
+//! recording that reaches `completed` is POSTed to it as a signed `call-recording.created`, the way Attio
+//! does, retried with (scaled-down) back-off until answered `200`/`202`; [`Webhooks::deliveries`] shows
+//! every attempt. [`WebhookFaults`] duplicates deliveries or signs them with the wrong secret.
+//!
 //! Not modelled: scopes (every known token may do everything), automatic linking of participants'
-//! person and company records, webhooks, and the other Attio objects beyond the standard object list.
+//! person and company records, webhook event types other than `call-recording.created`, and the other
+//! Attio objects beyond the standard object list.
 
 mod api;
 mod cursor;
@@ -33,6 +39,7 @@ mod route;
 mod server;
 mod store;
 mod validate;
+mod webhooks;
 
 use std::io;
 use std::net::SocketAddr;
@@ -48,6 +55,9 @@ pub use limits::Limits;
 pub use model::Segment;
 pub use route::Operation;
 pub use store::Store;
+pub use webhooks::{
+    Attempt, CALL_RECORDING_CREATED, WebhookDelivery, WebhookFaults, WebhookSettings, Webhooks,
+};
 
 /// The token a server accepts when none is configured.
 pub const DEFAULT_TOKEN: &str = "attio-mock-token";
@@ -61,6 +71,8 @@ pub struct MockServerBuilder {
     seed: u64,
     processing_time: Duration,
     transcript_page_size: usize,
+    webhooks: Vec<(String, String)>,
+    webhook_settings: WebhookSettings,
 }
 
 impl Default for MockServerBuilder {
@@ -72,6 +84,8 @@ impl Default for MockServerBuilder {
             seed: 0x00A7_710F,
             processing_time: Duration::from_secs(1),
             transcript_page_size: 50,
+            webhooks: Vec::new(),
+            webhook_settings: WebhookSettings::default(),
         }
     }
 }
@@ -113,6 +127,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// Delivers `call-recording.created` to `url` (plain `http://`), signed with `secret` (repeatable).
+    /// Targets can also be added while the server runs, with [`Webhooks::register`].
+    pub fn webhook(mut self, url: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.webhooks.push((url.into(), secret.into()));
+        self
+    }
+
+    /// Retry schedule of webhook deliveries (first retry after 100 ms, doubling, 10 retries by default).
+    pub fn webhook_settings(mut self, settings: WebhookSettings) -> Self {
+        self.webhook_settings = settings;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> io::Result<MockServer> {
         let listener = TcpListener::bind(self.addr).await?;
@@ -134,7 +161,17 @@ impl MockServerBuilder {
             faults: FaultInjector::new(self.seed),
             tokens,
             counts: Default::default(),
+            webhooks: Arc::new(Webhooks::new(self.webhook_settings)),
         });
+        for (url, secret) in self.webhooks {
+            shared.webhooks.register(url, secret);
+        }
+        let (completed, completions) = tokio::sync::mpsc::unbounded_channel();
+        shared.store.announce_completions(completed);
+        tokio::spawn(server::announce_webhooks(
+            Arc::downgrade(&shared),
+            completions,
+        ));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         Ok(MockServer {
@@ -195,6 +232,11 @@ impl MockServer {
     /// Fault injection, changeable while the server runs.
     pub fn faults(&self) -> &FaultInjector {
         &self.shared.faults
+    }
+
+    /// Webhook targets, settings, faults and the deliveries made so far.
+    pub fn webhooks(&self) -> &Webhooks {
+        &self.shared.webhooks
     }
 
     /// Changes the rate limits while the server runs.

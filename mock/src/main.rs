@@ -4,7 +4,9 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
+use attio_meetings_mock::{
+    Fault, FaultRule, Limits, MockServer, Operation, WebhookFaults, WebhookSettings,
+};
 use clap::Parser;
 
 /// A stateful fake of Attio's Meetings API (/v2/meetings*), in memory.
@@ -58,6 +60,30 @@ struct Args {
     /// Segments per transcript page.
     #[arg(long, default_value_t = 50, help_heading = "Behaviour")]
     transcript_page_size: usize,
+
+    /// POST a signed `call-recording.created` to this http:// URL when a recording completes (repeatable).
+    #[arg(
+        long = "webhook",
+        value_name = "URL",
+        requires = "webhook_secret",
+        help_heading = "Webhooks"
+    )]
+    webhooks: Vec<String>,
+    /// The secret the deliveries are signed with (hex HMAC-SHA256 in `Attio-Signature`).
+    #[arg(long, value_name = "SECRET", help_heading = "Webhooks")]
+    webhook_secret: Option<String>,
+    /// Milliseconds before the first retry of a delivery not answered 200/202; doubles per retry.
+    #[arg(long, default_value_t = 100, help_heading = "Webhooks")]
+    webhook_backoff_ms: u64,
+    /// Retries after the first attempt (Attio: 10).
+    #[arg(long, default_value_t = 10, help_heading = "Webhooks")]
+    webhook_retries: u32,
+    /// Fault: send every delivery twice (same Idempotency-Key).
+    #[arg(long, help_heading = "Webhooks")]
+    webhook_duplicate: bool,
+    /// Fault: sign deliveries with the wrong secret.
+    #[arg(long, help_heading = "Webhooks")]
+    webhook_wrong_signature: bool,
 }
 
 fn parse_fault(text: &str) -> Result<Fault, String> {
@@ -113,6 +139,15 @@ async fn main() -> std::io::Result<()> {
     for token in &args.tokens {
         builder = builder.token(token);
     }
+    let secret = args.webhook_secret.clone().unwrap_or_default();
+    for url in &args.webhooks {
+        builder = builder.webhook(url, &secret);
+    }
+    builder = builder.webhook_settings(WebhookSettings {
+        initial_backoff: Duration::from_millis(args.webhook_backoff_ms),
+        max_retries: args.webhook_retries,
+        ..WebhookSettings::default()
+    });
     let server = builder.start().await?;
     if args.fault_rate > 0.0 && !args.faults.is_empty() {
         server.faults().add_rule(FaultRule {
@@ -121,6 +156,10 @@ async fn main() -> std::io::Result<()> {
             faults: args.faults.clone(),
         });
     }
+    server.webhooks().set_faults(WebhookFaults {
+        duplicate: args.webhook_duplicate,
+        wrong_signature: args.webhook_wrong_signature,
+    });
     // Tokens are the caller's own, and this is a local test server: showing them helps, not leaks.
     let tokens = if args.tokens.is_empty() {
         vec![server.token().to_string()]
@@ -129,6 +168,9 @@ async fn main() -> std::io::Result<()> {
     };
     println!("fake Attio Meetings API listening on {}", server.base_url());
     println!("accepted tokens: {}", tokens.join(", "));
+    for url in &args.webhooks {
+        println!("webhooks: call-recording.created to {url}");
+    }
     println!("press Ctrl-C to stop");
     tokio::signal::ctrl_c().await?;
     server.shutdown().await;

@@ -84,7 +84,7 @@ pub struct Actor {
 }
 
 impl Actor {
-    fn render(&self) -> Value {
+    pub(crate) fn render(&self) -> Value {
         json!({"id": self.id, "type": self.kind})
     }
 }

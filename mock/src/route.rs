@@ -112,6 +112,20 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
     })
 }
 
+/// For a path of the family whatever the method, the methods it supports (the `Allow` header of a 405);
+/// `None` for a path that names no resource of the family.
+pub fn allowed_methods(path: &str) -> Option<&'static str> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    match segments.as_slice() {
+        ["v2", "meetings"] | ["v2", "meetings", _, "call_recordings"] => Some("GET, POST"),
+        ["v2", "meetings", _] | ["v2", "meetings", _, "call_recordings", _, "transcript"] => {
+            Some("GET")
+        }
+        ["v2", "meetings", _, "call_recordings", _] => Some("GET, DELETE"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +182,37 @@ mod tests {
         }
         assert!(route(&Method::PUT, "/v2/meetings").is_none());
         assert!(route(&Method::GET, "/v2/notes").is_none());
+    }
+
+    #[test]
+    fn allowed_methods_agree_with_the_routes() {
+        let m = "cb59ab17-ad15-460c-a126-0715617c0853";
+        let methods = [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::TRACE,
+        ];
+        for path in [
+            "/v2/meetings".to_string(),
+            format!("/v2/meetings/{m}"),
+            format!("/v2/meetings/{m}/call_recordings"),
+            format!("/v2/meetings/{m}/call_recordings/x"),
+            format!("/v2/meetings/{m}/call_recordings/x/transcript"),
+        ] {
+            let allow = allowed_methods(&path).unwrap();
+            let routed: Vec<&str> = methods
+                .iter()
+                .filter(|method| route(method, &path).is_some())
+                .map(Method::as_str)
+                .collect();
+            assert_eq!(allow, routed.join(", "), "{path}");
+        }
+        assert_eq!(allowed_methods("/v2/notes"), None);
+        assert_eq!(allowed_methods("/v2/meetings/a/b"), None);
     }
 }

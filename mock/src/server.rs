@@ -6,8 +6,8 @@
 //! stream that fails half-way through a declared `Content-Length`.
 
 use std::io;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -19,6 +19,7 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode, header};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
@@ -26,8 +27,9 @@ use crate::api;
 use crate::envelope::{ApiError, Body};
 use crate::faults::{Fault, FaultInjector};
 use crate::limits::RateLimiter;
-use crate::route::{Operation, route};
+use crate::route::{Operation, allowed_methods, route};
 use crate::store::Store;
+use crate::webhooks::{Completion, Webhooks};
 
 /// Largest request body the fake reads.
 const MAX_BODY: usize = 1 << 20;
@@ -40,6 +42,7 @@ pub(crate) struct Shared {
     pub faults: FaultInjector,
     pub tokens: Vec<String>,
     pub counts: [AtomicU64; 8],
+    pub webhooks: Arc<Webhooks>,
 }
 
 impl Shared {
@@ -77,12 +80,46 @@ pub(crate) async fn serve(
     connections.abort_all();
 }
 
+/// Turns each announced completion into webhook deliveries when it is due. Ends with the server (the
+/// store, which holds the sender, is dropped with it).
+pub(crate) async fn announce_webhooks(
+    shared: Weak<Shared>,
+    mut completions: UnboundedReceiver<Completion>,
+) {
+    while let Some(completion) = completions.recv().await {
+        let Some(webhooks) = shared.upgrade().map(|s| s.webhooks.clone()) else {
+            return;
+        };
+        let store = shared.clone();
+        let (meeting_id, id) = (completion.meeting_id, completion.call_recording_id);
+        tokio::spawn(webhooks.deliver(completion, move || {
+            store
+                .upgrade()
+                .is_some_and(|s| s.store.is_completed(meeting_id, id))
+        }));
+    }
+}
+
 async fn respond(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, io::Error> {
     let Some(route) = route(request.method(), request.uri().path()) else {
-        let message = format!("No route for {} {}", request.method(), request.uri().path());
+        let (method, path) = (request.method(), request.uri().path());
+        if let Some(allow) = allowed_methods(path) {
+            let error = ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "invalid_request_error",
+                "method_not_allowed",
+                format!("{method} is not supported on {path}; use {allow}."),
+            );
+            let mut response = error.response();
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+            return Ok(response);
+        }
+        let message = format!("No route for {method} {path}");
         return Ok(ApiError::not_found(message).response());
     };
     let operation = route.operation;

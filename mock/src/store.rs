@@ -16,6 +16,8 @@ use crate::envelope::ApiError;
 use crate::limits::lock;
 use crate::model::{Actor, CallRecording, LinkedRecord, Meeting, Outcome, Segment};
 use crate::validate::{self, NewMeeting};
+use crate::webhooks::Completion;
+use tokio::sync::mpsc::UnboundedSender;
 
 /// Order of a meeting listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +77,8 @@ struct State {
 pub struct Store {
     state: Mutex<State>,
     settings: StoreSettings,
+    /// Told of every recording that will complete, for webhook deliveries.
+    completions: Mutex<Option<UnboundedSender<Completion>>>,
 }
 
 impl State {
@@ -151,7 +155,20 @@ impl Store {
         Self {
             state: Mutex::new(state),
             settings,
+            completions: Mutex::new(None),
         }
+    }
+
+    /// From now on, every created recording that will reach `completed` is announced on `sender`.
+    pub(crate) fn announce_completions(&self, sender: UnboundedSender<Completion>) {
+        *lock(&self.completions) = Some(sender);
+    }
+
+    /// Whether the recording exists and is `completed` now.
+    pub(crate) fn is_completed(&self, meeting_id: Uuid, id: Uuid) -> bool {
+        lock(&self.state)
+            .recording(meeting_id, id)
+            .is_ok_and(|r| r.status(Utc::now()) == "completed")
     }
 
     /// The workspace all data belongs to.
@@ -332,6 +349,18 @@ impl Store {
             transcript,
         };
         let rendered = recording.render(state.workspace_id, now);
+        if let (Outcome::CompletesAt(at), Some(sender)) =
+            (recording.outcome, lock(&self.completions).as_ref())
+        {
+            // The receiving side ends with the server; a send into a closed channel changes nothing.
+            let _ = sender.send(Completion {
+                workspace_id: state.workspace_id,
+                meeting_id,
+                call_recording_id: recording.id,
+                actor: recording.created_by.render(),
+                at,
+            });
+        }
         state.recordings.insert(recording.id, recording);
         Ok(json!({"data": rendered}))
     }

@@ -137,7 +137,8 @@ async fn call_recording_completes_after_processing_time_or_fails() {
     let malformed = api
         .get(&format!("/v2/meetings/{meeting}/call_recordings/nope"), &[])
         .await;
-    assert_validation(&malformed, "status_code");
+    // A malformed id names nothing: the same 404 as an unknown one.
+    assert_envelope(&malformed, 404, "status_code", Some("not_found"));
 }
 
 #[tokio::test]

@@ -871,7 +871,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.get(MEETING, format!("{MEETINGS}/not-a-uuid"))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
 
@@ -947,7 +947,7 @@ async fn every_response_conforms_to_the_spec() {
         recordings_of("not-a-uuid"),
         &video("https://x.example.com/a.mp4"),
     )
-    .expect(400)
+    .expect(404)
     .send()
     .await;
 
@@ -988,7 +988,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.get(RECORDINGS, recordings_of("not-a-uuid"))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
     for pairs in [
@@ -1135,7 +1135,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.get(RECORDING, recording_path(&renewal_id, "not-a-uuid"))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
     h.get(TRANSCRIPT, transcript_path(&renewal_id, UNKNOWN_ID))
@@ -1143,7 +1143,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.get(TRANSCRIPT, transcript_path("not-a-uuid", &completing))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
 
@@ -1170,7 +1170,7 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
     h.delete(RECORDING, recording_path(&renewal_id, "not-a-uuid"))
-        .expect(400)
+        .expect(404)
         .send()
         .await;
     h.delete(RECORDING, recording_path(&seeded_ids[0], &silent))
@@ -1181,7 +1181,7 @@ async fn every_response_conforms_to_the_spec() {
     // No such operation.
     h.get(NO_OPERATION, "/v2/notes").expect(404).send().await;
     h.call(Method::PUT, NO_OPERATION, MEETINGS)
-        .expect(404)
+        .expect(405)
         .send()
         .await;
 

@@ -343,5 +343,5 @@ async fn get_meeting_not_found_and_malformed_id() {
     );
 
     let bad = api.get("/v2/meetings/not-a-uuid", &[]).await;
-    assert_validation(&bad, "status_code");
+    assert_envelope(&bad, 404, "status_code", Some("not_found"));
 }

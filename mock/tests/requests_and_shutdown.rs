@@ -34,7 +34,7 @@ async fn requests_are_counted_per_operation_whatever_the_answer() {
             .status,
         404
     );
-    assert_eq!(api.get("/v2/meetings/not-a-uuid", &[]).await.status, 400);
+    assert_eq!(api.get("/v2/meetings/not-a-uuid", &[]).await.status, 404);
     assert_eq!(server.requests(Operation::GetMeeting), 6);
 
     server.set_limits(Limits {

@@ -89,7 +89,74 @@ pub fn adopt_noting(doc: &mut Value, ours: &Value, notes: &mut Vec<String>) -> R
             }
         }
     }
+    webhooks(doc, ours, notes);
     Ok(())
+}
+
+/// Rule 3: webhooks our spec describes and the document does not (Attio documents its webhook payloads in
+/// guides, and its OpenAPI file has an empty `webhooks`) are brought over, with the components they
+/// reach that the document lacks. A webhook the document describes is left as it is.
+fn webhooks(doc: &mut Value, ours: &Value, notes: &mut Vec<String>) {
+    let Some(our_hooks) = ours.get("webhooks").and_then(Value::as_object) else {
+        return;
+    };
+    let mut todo: Vec<String> = Vec::new();
+    for (name, hook) in our_hooks {
+        let Some(doc_map) = doc.as_object_mut() else {
+            return;
+        };
+        let hooks = doc_map
+            .entry("webhooks")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Some(hooks) = hooks.as_object_mut() else {
+            return;
+        };
+        if hooks.contains_key(name) {
+            continue;
+        }
+        hooks.insert(name.clone(), hook.clone());
+        notes.push(format!(
+            "webhook `{name}` taken from our spec (the document does not describe it)"
+        ));
+        let mut refs = Vec::new();
+        walk::refs(hook, "", &mut refs);
+        todo.extend(refs.into_iter().map(|(_, target)| target));
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(target) = todo.pop() {
+        let Some(ptr) = of_local_ref(&target) else {
+            continue;
+        };
+        if !seen.insert(ptr.to_string()) || doc.pointer(ptr).is_some() {
+            continue;
+        }
+        let Some(component) = ours.pointer(ptr) else {
+            continue;
+        };
+        let mut refs = Vec::new();
+        walk::refs(component, "", &mut refs);
+        todo.extend(refs.into_iter().map(|(_, target)| target));
+        let component = component.clone();
+        let mut parts = ptr.trim_start_matches('/').split('/');
+        let (Some("components"), Some(kind), Some(name), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let name = name.replace("~1", "/").replace("~0", "~");
+        if let Some(kind_map) = doc
+            .as_object_mut()
+            .map(|m| {
+                m.entry("components")
+                    .or_insert_with(|| Value::Object(Map::new()))
+            })
+            .and_then(Value::as_object_mut)
+            .map(|c| c.entry(kind).or_insert_with(|| Value::Object(Map::new())))
+            .and_then(Value::as_object_mut)
+        {
+            kind_map.insert(name, component);
+        }
+    }
 }
 
 /// What a walk of both documents does at each pair of schemas.
@@ -887,6 +954,39 @@ fn facts(doc: &Value, schema: &Value, depth: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhooks_the_document_lacks_come_from_ours_with_their_payloads() {
+        let ours = json!({
+            "webhooks": {"thing.created": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Payload"}}}}}}},
+            "components": {"schemas": {
+                "Payload": {"type": "object", "properties": {"thing": {"$ref": "#/components/schemas/Thing"}}},
+                "Thing": {"type": "object", "properties": {"kept": {"type": "integer"}}}
+            }}
+        });
+        let mut doc = json!({
+            "webhooks": {},
+            "components": {"schemas": {"Thing": {"type": "object", "properties": {"theirs": {"type": "string"}}}}}
+        });
+        let mut notes = Vec::new();
+        webhooks(&mut doc, &ours, &mut notes);
+        assert!(doc.pointer("/webhooks/thing.created/post").is_some());
+        assert_eq!(
+            doc["components"]["schemas"]["Payload"],
+            ours["components"]["schemas"]["Payload"]
+        );
+        // The document's own component stays: its facts win.
+        assert!(
+            doc.pointer("/components/schemas/Thing/properties/theirs")
+                .is_some()
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        // A webhook the document describes is left alone.
+        let before = doc.clone();
+        webhooks(&mut doc, &ours, &mut notes);
+        assert_eq!(doc, before);
+    }
 
     /// Ours: named components, operationIds, an extension.
     fn ours() -> Value {

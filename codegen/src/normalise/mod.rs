@@ -36,6 +36,9 @@ impl Default for Options {
 }
 
 /// Runs every pass, in order, on `doc`.
+///
+/// Components the 3.1 `webhooks` section references (payloads Attio sends, which no operation uses) are
+/// kept like those of the paths, although the section itself is dropped by the downgrade.
 pub fn normalise(doc: Value, options: &Options) -> Result<Value> {
     normalise_noting(doc, options, &mut Vec::new())
 }
@@ -46,14 +49,17 @@ pub fn normalise_noting(
     options: &Options,
     notes: &mut Vec<String>,
 ) -> Result<Value> {
-    slice::slice(&mut doc, &options.path_prefixes)?;
+    let webhook_roots = slice::webhook_roots(&doc)?;
+    slice::slice(&mut doc, &options.path_prefixes, &webhook_roots)?;
     if let Some(ours) = &options.names_from {
         adopt::adopt_noting(&mut doc, ours, notes)?;
     }
+    // Adopting may bring webhooks (and their payloads) from our spec.
+    let webhook_roots = slice::webhook_roots(&doc)?;
     downgrade::downgrade(&mut doc)?;
     operation_ids::assign(&mut doc)?;
     responses::unify_errors(&mut doc)?;
     // The error schemas replaced by the envelope are no longer referenced.
-    slice::prune_components(&mut doc)?;
+    slice::prune_components(&mut doc, &webhook_roots)?;
     Ok(doc)
 }

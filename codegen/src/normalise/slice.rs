@@ -2,6 +2,11 @@
 //!
 //! Attio publishes one document for its whole API; the meetings family is five paths of it. Slicing
 //! before generation keeps unrelated (and unsupported) shapes away from progenitor.
+//!
+//! Roots are the kept paths and, besides them, the components the document's OpenAPI 3.1 `webhooks`
+//! section references ([`webhook_roots`]): no operation of the client uses a webhook payload, yet the
+//! receiver side of the crate parses deliveries with the generated types. The section itself does not
+//! survive the downgrade to 3.0, so its roots are taken first and handed to every prune.
 
 use std::collections::BTreeSet;
 
@@ -12,8 +17,9 @@ use crate::error::{Result, SpecError};
 use crate::pointer::{self, join};
 
 /// Drops every path that does not start with one of `prefixes` (segment-wise: `/v2/meetings` keeps
-/// `/v2/meetings/{id}` but not `/v2/meetingsx`), then every component no kept path reaches.
-pub fn slice(doc: &mut Value, prefixes: &[String]) -> Result<()> {
+/// `/v2/meetings/{id}` but not `/v2/meetingsx`), then every component that neither a kept path nor one
+/// of `roots` (component pointers, see [`webhook_roots`]) reaches.
+pub fn slice(doc: &mut Value, prefixes: &[String], roots: &[String]) -> Result<()> {
     let paths = doc
         .get_mut("paths")
         .and_then(Value::as_object_mut)
@@ -26,14 +32,30 @@ pub fn slice(doc: &mut Value, prefixes: &[String]) -> Result<()> {
         ));
     }
 
-    prune_components(doc)?;
+    prune_components(doc, roots)?;
     keep_used_tags(doc);
     Ok(())
 }
 
-/// Drops every component that no path reaches, directly or through other components.
-pub fn prune_components(doc: &mut Value) -> Result<()> {
-    let reached = reachable(doc)?;
+/// The components the 3.1 `webhooks` section references (`#/components/schemas/WebhookPayload`, ...), as
+/// pointers, to keep as roots beside the paths. A `$ref` there that leads nowhere is reported where it
+/// stands.
+pub fn webhook_roots(doc: &Value) -> Result<Vec<String>> {
+    let mut refs = Vec::new();
+    if let Some(webhooks) = doc.get("webhooks") {
+        walk::refs(webhooks, "/webhooks", &mut refs);
+    }
+    let mut roots = BTreeSet::new();
+    for (site, target) in refs {
+        roots.insert(component_at(doc, &site, &target)?);
+    }
+    Ok(roots.into_iter().collect())
+}
+
+/// Drops every component that no path and none of `roots` (component pointers) reaches, directly or
+/// through other components.
+pub fn prune_components(doc: &mut Value, roots: &[String]) -> Result<()> {
+    let reached = reachable(doc, roots)?;
     let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) else {
         return Ok(());
     };
@@ -56,32 +78,18 @@ fn in_family(path: &str, prefix: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Pointers of the components reached, transitively, from the paths.
-fn reachable(doc: &Value) -> Result<BTreeSet<String>> {
+/// Pointers of the components reached, transitively, from the paths and from `roots`.
+fn reachable(doc: &Value, roots: &[String]) -> Result<BTreeSet<String>> {
     let mut reached = BTreeSet::new();
     let mut pending = Vec::new();
     if let Some(paths) = doc.get("paths") {
         walk::refs(paths, "/paths", &mut pending);
     }
+    for root in roots {
+        pending.push((root.clone(), format!("#{root}")));
+    }
     while let Some((site, target)) = pending.pop() {
-        let Some(target_ptr) = pointer::of_local_ref(&target) else {
-            return Err(SpecError::new(
-                site,
-                format!("`$ref: {target}` points outside the document, which is not supported"),
-            ));
-        };
-        let component = component_of(target_ptr).ok_or_else(|| {
-            SpecError::new(
-                &site,
-                format!("`$ref: {target}` does not point into components"),
-            )
-        })?;
-        if doc.pointer(target_ptr).is_none() {
-            return Err(SpecError::new(
-                site,
-                format!("`$ref: {target}` points to nothing"),
-            ));
-        }
+        let component = component_at(doc, &site, &target)?;
         if reached.insert(component.clone())
             && let Some(value) = doc.pointer(&component)
         {
@@ -89,6 +97,29 @@ fn reachable(doc: &Value) -> Result<BTreeSet<String>> {
         }
     }
     Ok(reached)
+}
+
+/// The component `target` (a `$ref` found at `site`) points into, checked to exist.
+fn component_at(doc: &Value, site: &str, target: &str) -> Result<String> {
+    let Some(target_ptr) = pointer::of_local_ref(target) else {
+        return Err(SpecError::new(
+            site,
+            format!("`$ref: {target}` points outside the document, which is not supported"),
+        ));
+    };
+    let component = component_of(target_ptr).ok_or_else(|| {
+        SpecError::new(
+            site,
+            format!("`$ref: {target}` does not point into components"),
+        )
+    })?;
+    if doc.pointer(target_ptr).is_none() {
+        return Err(SpecError::new(
+            site,
+            format!("`$ref: {target}` points to nothing"),
+        ));
+    }
+    Ok(component)
 }
 
 /// `/components/schemas/X/properties/y` -> `/components/schemas/X`.
@@ -146,7 +177,7 @@ mod tests {
     #[test]
     fn keeps_the_family_and_what_it_reaches() {
         let mut doc = doc();
-        slice(&mut doc, &["/v2/meetings".to_string()]).unwrap();
+        slice(&mut doc, &["/v2/meetings".to_string()], &[]).unwrap();
         let paths: Vec<_> = doc["paths"].as_object().unwrap().keys().cloned().collect();
         assert_eq!(paths, ["/v2/meetings"]);
         let schemas: Vec<_> = doc["components"]["schemas"]
@@ -165,7 +196,7 @@ mod tests {
         let mut doc = doc();
         doc["components"]["schemas"]["meeting"]["properties"]["actor"]["$ref"] =
             json!("#/components/schemas/missing");
-        let err = slice(&mut doc, &["/v2/meetings".to_string()]).unwrap_err();
+        let err = slice(&mut doc, &["/v2/meetings".to_string()], &[]).unwrap_err();
         assert_eq!(err.pointer, "/components/schemas/meeting/properties/actor");
         assert!(err.message.contains("points to nothing"), "{err}");
     }
@@ -173,7 +204,53 @@ mod tests {
     #[test]
     fn an_empty_family_is_an_error() {
         let mut doc = doc();
-        let err = slice(&mut doc, &["/v2/calls".to_string()]).unwrap_err();
+        let err = slice(&mut doc, &["/v2/calls".to_string()], &[]).unwrap_err();
         assert_eq!(err.pointer, "/paths");
+    }
+
+    fn with_webhooks() -> Value {
+        let mut doc = doc();
+        doc["webhooks"] = json!({"note.created": {"post": {"requestBody": {"content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/payload"}}}}}}});
+        doc["components"]["schemas"]["payload"] =
+            json!({"properties": {"by": {"$ref": "#/components/schemas/who"}}});
+        doc["components"]["schemas"]["who"] = json!({"type": "object"});
+        doc
+    }
+
+    #[test]
+    fn webhook_payloads_and_what_they_reach_survive_slicing() {
+        let mut doc = with_webhooks();
+        let roots = webhook_roots(&doc).unwrap();
+        assert_eq!(roots, ["/components/schemas/payload"]);
+        slice(&mut doc, &["/v2/meetings".to_string()], &roots).unwrap();
+        let schemas: Vec<_> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        // `note` is reached by a dropped path only; `who` only through the webhook payload.
+        assert_eq!(schemas, ["actor", "meeting", "payload", "who"]);
+    }
+
+    #[test]
+    fn without_the_roots_webhook_payloads_are_pruned() {
+        let mut doc = with_webhooks();
+        slice(&mut doc, &["/v2/meetings".to_string()], &[]).unwrap();
+        assert!(doc["components"]["schemas"].get("payload").is_none());
+        assert!(doc["components"]["schemas"].get("who").is_none());
+    }
+
+    #[test]
+    fn a_dangling_ref_in_webhooks_is_reported_where_it_stands() {
+        let mut doc = with_webhooks();
+        doc["webhooks"]["note.created"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"] = json!("#/components/schemas/gone");
+        let err = webhook_roots(&doc).unwrap_err();
+        assert_eq!(
+            err.pointer,
+            "/webhooks/note.created/post/requestBody/content/application~1json/schema"
+        );
     }
 }
