@@ -339,7 +339,7 @@ mod tests {
         let doc = json!({
             "openapi": "3.1.0",
             "info": {"title": "t", "version": "1"},
-            "paths": {"/v2/things": {"post": {
+            "paths": {"/v2/meetings": {"post": {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["data"], "properties": {
                         "data": {"$ref": "#/components/schemas/NewThing"}}}}}},
