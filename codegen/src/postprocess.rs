@@ -94,8 +94,14 @@ pub fn non_exhaustive_inputs(file: &mut syn::File, inputs: &BTreeSet<String>) {
     };
     for item in items {
         let Item::Struct(def) = item else { continue };
-        let already = def.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
-        if matches!(def.fields, Fields::Named(_)) && inputs.contains(&def.ident.to_string()) && !already {
+        let already = def
+            .attrs
+            .iter()
+            .any(|a| a.path().is_ident("non_exhaustive"));
+        if matches!(def.fields, Fields::Named(_))
+            && inputs.contains(&def.ident.to_string())
+            && !already
+        {
             def.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         }
     }
@@ -327,7 +333,9 @@ mod tests {
 
     /// The attributes written just before `item` (e.g. `pub struct NewThing {`) in `source`.
     fn attrs_before<'a>(source: &'a str, item: &str) -> &'a str {
-        let at = source.find(item).unwrap_or_else(|| panic!("{item} in {source}"));
+        let at = source
+            .find(item)
+            .unwrap_or_else(|| panic!("{item} in {source}"));
         let start = source[..at]
             .rfind("#[derive(")
             .unwrap_or_else(|| panic!("derive before {item}"));
@@ -372,7 +380,11 @@ mod tests {
         }
         assert!(!inputs.contains("Thing"), "{inputs:?}");
         let source = generated.source;
-        for input in ["pub struct NewThing {", "pub struct NewPart {", "pub struct Day {"] {
+        for input in [
+            "pub struct NewThing {",
+            "pub struct NewPart {",
+            "pub struct Day {",
+        ] {
             assert!(
                 attrs_before(&source, input).contains("#[non_exhaustive]"),
                 "{input}: {source}"

@@ -172,8 +172,8 @@ fn written_before_the_new_input_field() -> attio_meetings::types::builder::NewMe
     use attio_meetings::types::{
         ExternalRef, MeetingTime, NewMeeting, NewParticipant, ParticipantStatus,
     };
-    let start = attio_meetings::chrono::DateTime::parse_from_rfc3339("2027-01-04T09:00:00+01:00")
-        .unwrap();
+    let start =
+        attio_meetings::chrono::DateTime::parse_from_rfc3339("2027-01-04T09:00:00+01:00").unwrap();
     NewMeeting::builder()
         .title("Written before")
         .description("")
@@ -210,8 +210,8 @@ async fn code_written_before_a_new_input_field_still_builds_and_sends() {
     assert_eq!(again.id, created.id);
 
     // The new field is there, and unset it is left out of the body.
-    let meeting = attio_meetings::types::NewMeeting::try_from(written_before_the_new_input_field())
-        .unwrap();
+    let meeting =
+        attio_meetings::types::NewMeeting::try_from(written_before_the_new_input_field()).unwrap();
     assert_eq!(meeting.location, None);
     let body = serde_json::to_value(&meeting).unwrap();
     assert!(body.get("location").is_none(), "{body}");
