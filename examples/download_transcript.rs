@@ -23,16 +23,16 @@ async fn main() -> Result<(), support::Report> {
             let start = chrono::DateTime::parse_from_rfc3339("2027-11-27T14:00:00Z")?;
             let meeting = client
                 .meetings()
-                .find_or_create(NewMeeting {
-                    title: "Recorded call".into(),
-                    description: String::new(),
-                    start: MeetingTime::instant(start),
-                    end: MeetingTime::instant(start + chrono::Duration::minutes(45)),
-                    is_all_day: false,
-                    participants: vec![NewParticipant::organizer("ada@example.com")],
-                    linked_records: vec![],
-                    external_ref: ExternalRef::id("download-transcript-example")?,
-                })
+                .find_or_create(
+                    NewMeeting::builder()
+                        .title("Recorded call")
+                        .description("")
+                        .start(MeetingTime::instant(start))
+                        .end(MeetingTime::instant(start + chrono::Duration::minutes(45)))
+                        .is_all_day(false)
+                        .participants(vec![NewParticipant::organizer("ada@example.com")])
+                        .external_ref(ExternalRef::id("download-transcript-example")?),
+                )
                 .await?;
             let recordings = client.call_recordings(meeting.id.meeting_id);
             let mut recording = recordings

@@ -64,19 +64,20 @@ fn meeting(
     end: MeetingTime,
     external_id: &str,
 ) -> Result<NewMeeting> {
-    Ok(NewMeeting {
-        title: title.into(),
-        description: format!("{title}, synced by the attio-meetings quickstart."),
-        is_all_day: matches!(start, MeetingTime::AllDay { .. }),
-        start,
-        end,
-        participants: vec![
+    // The builder; `find_or_create` also takes it as is. `linked_records` may be left out (none).
+    let meeting = NewMeeting::builder()
+        .title(title)
+        .description(format!("{title}, synced by the attio-meetings quickstart."))
+        .is_all_day(matches!(start, MeetingTime::AllDay { .. }))
+        .start(start)
+        .end(end)
+        .participants(vec![
             NewParticipant::organizer("ada@example.com"),
             NewParticipant::attendee("grace@example.com", ParticipantStatus::Tentative),
-        ],
-        linked_records: Vec::new(),
-        external_ref: ExternalRef::id(external_id)?,
-    })
+        ])
+        .external_ref(ExternalRef::id(external_id)?)
+        .try_into()?;
+    Ok(meeting)
 }
 
 fn show(meeting: &Meeting) -> String {

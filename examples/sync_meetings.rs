@@ -9,6 +9,7 @@ mod support;
 
 use attio_meetings::types::{
     CalendarProvider, ExternalRef, MeetingTime, NewMeeting, NewParticipant, ParticipantStatus,
+    builder,
 };
 use chrono::{DateTime, Duration};
 use futures_util::{StreamExt, stream};
@@ -22,29 +23,30 @@ struct CalendarEvent {
     attendees: Vec<String>,
 }
 
-fn to_meeting(event: &CalendarEvent) -> NewMeeting {
-    NewMeeting {
-        title: event.title.clone(),
-        description: String::new(),
-        start: MeetingTime::at(event.start, "Europe/London"),
-        end: MeetingTime::at(
+/// The meeting's builder: `find_or_create` takes it as is (and checks it when the call is sent).
+fn to_meeting(event: &CalendarEvent) -> builder::NewMeeting {
+    NewMeeting::builder()
+        .title(event.title.clone())
+        .description("")
+        .start(MeetingTime::at(event.start, "Europe/London"))
+        .end(MeetingTime::at(
             event.start + Duration::minutes(event.minutes),
             "Europe/London",
-        ),
-        is_all_day: false,
+        ))
+        .is_all_day(false)
         // The first attendee organises; the others accepted.
-        participants: event
-            .attendees
-            .iter()
-            .enumerate()
-            .map(|(i, email)| match i {
-                0 => NewParticipant::organizer(email),
-                _ => NewParticipant::attendee(email, ParticipantStatus::Accepted),
-            })
-            .collect(),
-        linked_records: Vec::new(),
-        external_ref: ExternalRef::ical(&event.ical_uid, CalendarProvider::Google),
-    }
+        .participants(
+            event
+                .attendees
+                .iter()
+                .enumerate()
+                .map(|(i, email)| match i {
+                    0 => NewParticipant::organizer(email),
+                    _ => NewParticipant::attendee(email, ParticipantStatus::Accepted),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .external_ref(ExternalRef::ical(&event.ical_uid, CalendarProvider::Google))
 }
 
 #[tokio::main(flavor = "current_thread")]

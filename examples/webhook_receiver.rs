@@ -152,16 +152,16 @@ async fn record_a_call(client: &Client) -> Result<(), attio_meetings::Error> {
     let start = chrono::DateTime::parse_from_rfc3339("2027-11-27T14:00:00Z").unwrap_or_default();
     let meeting = client
         .meetings()
-        .find_or_create(NewMeeting {
-            title: "Recorded call".into(),
-            description: String::new(),
-            start: MeetingTime::instant(start),
-            end: MeetingTime::instant(start + chrono::Duration::minutes(30)),
-            is_all_day: false,
-            participants: vec![NewParticipant::organizer("ada@example.com")],
-            linked_records: vec![],
-            external_ref: ExternalRef::id("webhook-receiver-example")?,
-        })
+        .find_or_create(
+            NewMeeting::builder()
+                .title("Recorded call")
+                .description("")
+                .start(MeetingTime::instant(start))
+                .end(MeetingTime::instant(start + chrono::Duration::minutes(30)))
+                .is_all_day(false)
+                .participants(vec![NewParticipant::organizer("ada@example.com")])
+                .external_ref(ExternalRef::id("webhook-receiver-example")?),
+        )
         .await?;
     let recording = client
         .call_recordings(meeting.id.meeting_id)

@@ -8,16 +8,16 @@
 //! let start = chrono::DateTime::parse_from_rfc3339("2027-11-27T14:00:00-05:00").unwrap();
 //! let meeting = client
 //!     .meetings()
-//!     .find_or_create(NewMeeting {
-//!         title: "Onboarding".into(),
-//!         description: "First call".into(),
-//!         start: MeetingTime::at(start, "America/New_York"),
-//!         end: MeetingTime::at(start + chrono::Duration::hours(1), "America/New_York"),
-//!         is_all_day: false,
-//!         participants: vec![NewParticipant::organizer("ada@example.com")],
-//!         linked_records: vec![],
-//!         external_ref: ExternalRef::id("crm-event-42")?,
-//!     })
+//!     .find_or_create(
+//!         NewMeeting::builder()
+//!             .title("Onboarding")
+//!             .description("First call")
+//!             .start(MeetingTime::at(start, "America/New_York"))
+//!             .end(MeetingTime::at(start + chrono::Duration::hours(1), "America/New_York"))
+//!             .is_all_day(false)
+//!             .participants(vec![NewParticipant::organizer("ada@example.com")])
+//!             .external_ref(ExternalRef::id("crm-event-42")?),
+//!     )
 //!     .await?;
 //! println!("{} is {}", meeting.title, meeting.id.meeting_id);
 //! # Ok(())
@@ -42,6 +42,10 @@
 //! - Lists stream across pages with the next page prefetched: `.stream()`, `.pages()`, `.collect_all()`.
 //! - [`types`] holds the request and response types, generated at build time from the OpenAPI spec;
 //!   string enums have an `Unknown(String)` variant so values Attio adds later still decode.
+//!   The structs you send (`NewMeeting`, `NewParticipant`, `NewLinkedRecord`, `IcalRef`,
+//!   `NewCallRecording` and the request bodies) are `#[non_exhaustive]`: build them with their builders
+//!   (`NewMeeting::builder()`) and constructors (`NewParticipant::organizer`, `ExternalRef::id`, ...),
+//!   so a field the spec adds later is not a breaking change for your code.
 
 #![warn(missing_docs)]
 

@@ -5,7 +5,7 @@
 use attio_meetings::types::{
     CallRecordingStatus, CreateCallRecordingRequest, ExternalId, ExternalRef,
     FindOrCreateMeetingRequest, MeetingSort, MeetingTime, NewCallRecording, NewMeeting,
-    NewParticipant, ParticipantStatus,
+    NewParticipant,
 };
 use attio_meetings::{ApiError, Client, Error};
 use attio_meetings_mock::{Limits, MockServer, Operation};
@@ -32,22 +32,21 @@ fn request(external_id: &str, hour: u32) -> FindOrCreateMeetingRequest {
         datetime: DateTime::parse_from_rfc3339(&format!("2027-11-27T{h:02}:00:00-05:00")).unwrap(),
         timezone: Some("America/New_York".into()),
     };
-    FindOrCreateMeetingRequest {
-        data: NewMeeting {
-            title: format!("Meeting {external_id}"),
-            description: "synced".into(),
-            start: at(hour),
-            end: at(hour + 1),
-            is_all_day: false,
-            participants: vec![NewParticipant {
-                email_address: "ada@example.com".into(),
-                is_organizer: true,
-                status: ParticipantStatus::Accepted,
-            }],
-            linked_records: Vec::new(),
-            external_ref: ExternalRef::ExternalId(ExternalId::try_from(external_id).unwrap()),
-        },
-    }
+    FindOrCreateMeetingRequest::builder()
+        .data(
+            NewMeeting::builder()
+                .title(format!("Meeting {external_id}"))
+                .description("synced")
+                .start(at(hour))
+                .end(at(hour + 1))
+                .is_all_day(false)
+                .participants(vec![NewParticipant::organizer("ada@example.com")])
+                .external_ref(ExternalRef::ExternalId(
+                    ExternalId::try_from(external_id).unwrap(),
+                )),
+        )
+        .try_into()
+        .unwrap()
 }
 
 fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> ApiError {
@@ -168,11 +167,10 @@ async fn call_recordings_and_transcripts() {
         .await
         .unwrap();
     let meeting_id = meeting.id.meeting_id;
-    let body = CreateCallRecordingRequest {
-        data: NewCallRecording {
-            video_url: "https://example.com/call.mp4".into(),
-        },
-    };
+    let body: CreateCallRecordingRequest = CreateCallRecordingRequest::builder()
+        .data(NewCallRecording::builder().video_url("https://example.com/call.mp4"))
+        .try_into()
+        .unwrap();
     let recording = client
         .api()
         .create_call_recording()

@@ -31,29 +31,42 @@ fn external_id(id: &str) -> ExternalRef {
     ExternalRef::ExternalId(id.parse().unwrap())
 }
 
-/// Attio's documented find-or-create example, built from struct literals.
+/// Attio's documented find-or-create example, built with the generated builders (the input structs are
+/// `#[non_exhaustive]`: outside the crate they have no literals).
 fn documented_request() -> FindOrCreateMeetingRequest {
-    FindOrCreateMeetingRequest {
-        data: NewMeeting {
-            title: "Onboarding Session".to_owned(),
-            description:
-                "Getting you up to speed with the platform and answering any questions you have."
-                    .to_owned(),
-            start: new_york("2027-11-27T14:00:00Z"),
-            end: new_york("2027-11-27T15:00:00Z"),
-            is_all_day: false,
-            participants: vec![NewParticipant {
-                email_address: "person@company.com".to_owned(),
-                is_organizer: true,
-                status: ParticipantStatus::Accepted,
-            }],
-            linked_records: vec![NewLinkedRecord {
-                object: "people".to_owned(),
-                record_id: "891dcbfc-9141-415d-9b2a-2238a6cc012d".parse().unwrap(),
-            }],
-            external_ref: external_id("external_meeting_12345"),
-        },
-    }
+    FindOrCreateMeetingRequest::builder()
+        .data(
+            NewMeeting::builder()
+                .title("Onboarding Session")
+                .description(
+                    "Getting you up to speed with the platform and answering any questions you have.",
+                )
+                .start(new_york("2027-11-27T14:00:00Z"))
+                .end(new_york("2027-11-27T15:00:00Z"))
+                .is_all_day(false)
+                .participants(vec![
+                    NewParticipant::builder()
+                        .email_address("person@company.com")
+                        .is_organizer(true)
+                        .status(ParticipantStatus::Accepted)
+                        .try_into()
+                        .unwrap(),
+                ])
+                .linked_records(vec![
+                    NewLinkedRecord::builder()
+                        .object("people")
+                        .record_id(
+                            "891dcbfc-9141-415d-9b2a-2238a6cc012d"
+                                .parse::<uuid::Uuid>()
+                                .unwrap(),
+                        )
+                        .try_into()
+                        .unwrap(),
+                ])
+                .external_ref(external_id("external_meeting_12345")),
+        )
+        .try_into()
+        .unwrap()
 }
 
 fn documented_json() -> Value {
@@ -202,25 +215,25 @@ fn timezone_is_omitted_when_none() {
 
 #[test]
 fn all_day_meeting_encodes_dates() {
-    let meeting = NewMeeting {
-        title: "Company offsite".to_owned(),
-        description: String::new(),
-        start: MeetingTime::AllDay {
+    let meeting: NewMeeting = NewMeeting::builder()
+        .title("Company offsite")
+        .description(String::new())
+        .start(MeetingTime::AllDay {
             date: NaiveDate::from_ymd_opt(2027, 11, 27).unwrap(),
-        },
+        })
         // Exclusive end: a one-day event ends on the next day.
-        end: MeetingTime::AllDay {
+        .end(MeetingTime::AllDay {
             date: NaiveDate::from_ymd_opt(2027, 11, 28).unwrap(),
-        },
-        is_all_day: true,
-        participants: vec![NewParticipant {
-            email_address: "person@company.com".to_owned(),
-            is_organizer: false,
-            status: ParticipantStatus::Tentative,
-        }],
-        linked_records: Vec::new(),
-        external_ref: external_id("offsite-2027"),
-    };
+        })
+        .is_all_day(true)
+        .participants(vec![NewParticipant::attendee(
+            "person@company.com",
+            ParticipantStatus::Tentative,
+        )])
+        .linked_records(Vec::new())
+        .external_ref(external_id("offsite-2027"))
+        .try_into()
+        .unwrap();
     assert_eq!(
         serde_json::to_value(&meeting).unwrap(),
         json!({
@@ -254,12 +267,13 @@ fn linked_records_are_omitted_when_empty() {
 
 #[test]
 fn ical_external_ref_encodes_as_an_object() {
-    let ical = IcalRef {
-        ical_uid: "040000008200E00074C5B7101A82E00800000000".to_owned(),
-        provider: CalendarProvider::Google,
-        is_recurring: true,
-        original_start_time: Some(instant("2027-11-27T14:00:00.000Z")),
-    };
+    let ical: IcalRef = IcalRef::builder()
+        .ical_uid("040000008200E00074C5B7101A82E00800000000")
+        .provider(CalendarProvider::Google)
+        .is_recurring(true)
+        .original_start_time(Some(instant("2027-11-27T14:00:00.000Z")))
+        .try_into()
+        .unwrap();
     assert_eq!(
         serde_json::to_value(ExternalRef::from(ical.clone())).unwrap(),
         json!({
@@ -278,12 +292,12 @@ fn ical_external_ref_encodes_as_an_object() {
     assert_eq!(value["data"]["external_ref"]["is_recurring"], json!(true));
 
     // `original_start_time` is optional: left out, not sent as null.
-    let plain = IcalRef {
-        provider: CalendarProvider::Microsoft,
-        is_recurring: false,
-        original_start_time: None,
-        ..ical
-    };
+    let plain: IcalRef = IcalRef::builder()
+        .ical_uid(ical.ical_uid)
+        .provider(CalendarProvider::Microsoft)
+        .is_recurring(false)
+        .try_into()
+        .unwrap();
     assert_eq!(
         serde_json::to_value(ExternalRef::IcalRef(plain)).unwrap(),
         json!({
@@ -349,11 +363,12 @@ fn participant_status_encodes_every_value() {
         (ParticipantStatus::Declined, "declined"),
         (ParticipantStatus::Pending, "pending"),
     ] {
-        let participant = NewParticipant {
-            email_address: "person@company.com".to_owned(),
-            is_organizer: false,
-            status,
-        };
+        let participant: NewParticipant = NewParticipant::builder()
+            .email_address("person@company.com")
+            .is_organizer(false)
+            .status(status)
+            .try_into()
+            .unwrap();
         assert_eq!(
             serde_json::to_value(&participant).unwrap(),
             json!({"email_address": "person@company.com", "is_organizer": false, "status": wire})
@@ -363,21 +378,24 @@ fn participant_status_encodes_every_value() {
 
 #[test]
 fn create_call_recording_request_encodes() {
-    let request = CreateCallRecordingRequest {
-        data: NewCallRecording {
-            video_url: "https://example.com/recording.mp4".to_owned(),
-        },
-    };
+    let request: CreateCallRecordingRequest = CreateCallRecordingRequest::builder()
+        .data(NewCallRecording::builder().video_url("https://example.com/recording.mp4"))
+        .try_into()
+        .unwrap();
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         json!({"data": {"video_url": "https://example.com/recording.mp4"}})
     );
 
-    let built: CreateCallRecordingRequest = CreateCallRecordingRequest::builder()
-        .data(NewCallRecording {
-            video_url: "https://example.com/recording.mp4".to_owned(),
-        })
+    // `data` takes a finished `NewCallRecording` as well as its builder.
+    let from_value: CreateCallRecordingRequest = CreateCallRecordingRequest::builder()
+        .data(
+            NewCallRecording::try_from(
+                NewCallRecording::builder().video_url("https://example.com/recording.mp4"),
+            )
+            .unwrap(),
+        )
         .try_into()
         .unwrap();
-    assert_eq!(built, request);
+    assert_eq!(from_value, request);
 }

@@ -242,26 +242,32 @@ fn external_ref() -> impl Strategy<Value = ExternalRef> {
             calendar_provider()
         )
             .prop_map(|(ical_uid, is_recurring, original_start_time, provider)| {
-                ExternalRef::IcalRef(IcalRef {
-                    ical_uid,
-                    is_recurring,
-                    original_start_time,
-                    provider,
-                })
+                ExternalRef::IcalRef(
+                    IcalRef::builder()
+                        .ical_uid(ical_uid)
+                        .is_recurring(is_recurring)
+                        .original_start_time(original_start_time)
+                        .provider(provider)
+                        .try_into()
+                        .expect("every field set"),
+                )
             }),
     ]
 }
 
 fn new_meeting() -> impl Strategy<Value = NewMeeting> {
     let participant = (text(), any::<bool>(), participant_status()).prop_map(
-        |(email_address, is_organizer, status)| NewParticipant {
-            email_address,
-            is_organizer,
-            status,
+        |(email_address, is_organizer, status)| {
+            NewParticipant::builder()
+                .email_address(email_address)
+                .is_organizer(is_organizer)
+                .status(status)
+                .try_into()
+                .expect("every field set")
         },
     );
     let linked =
-        (text(), uuid()).prop_map(|(object, record_id)| NewLinkedRecord { object, record_id });
+        (text(), uuid()).prop_map(|(object, record_id)| NewLinkedRecord::new(object, record_id));
     (
         (text(), text(), any::<bool>()),
         (meeting_time(), meeting_time()),
@@ -277,16 +283,17 @@ fn new_meeting() -> impl Strategy<Value = NewMeeting> {
                 linked_records,
                 participants,
             )| {
-                NewMeeting {
-                    description,
-                    end,
-                    external_ref,
-                    is_all_day,
-                    linked_records,
-                    participants,
-                    start,
-                    title,
-                }
+                NewMeeting::builder()
+                    .description(description)
+                    .end(end)
+                    .external_ref(external_ref)
+                    .is_all_day(is_all_day)
+                    .linked_records(linked_records)
+                    .participants(participants)
+                    .start(start)
+                    .title(title)
+                    .try_into()
+                    .expect("every field set")
             },
         )
 }

@@ -162,16 +162,19 @@ fn title(label: &str) -> String {
 /// A meeting under `label` with external ref `external_ref`.
 fn meeting(label: &str, n: usize, external_ref: ExternalRef) -> NewMeeting {
     let start = base_time() + chrono::Duration::hours(n as i64);
-    NewMeeting {
-        title: title(label),
-        description: "fault soak".into(),
-        start: MeetingTime::at(start, "Europe/Paris"),
-        end: MeetingTime::at(start + chrono::Duration::minutes(30), "Europe/Paris"),
-        is_all_day: false,
-        participants: vec![NewParticipant::organizer("soak@example.com")],
-        linked_records: vec![],
-        external_ref,
-    }
+    NewMeeting::builder()
+        .title(title(label))
+        .description("fault soak")
+        .start(MeetingTime::at(start, "Europe/Paris"))
+        .end(MeetingTime::at(
+            start + chrono::Duration::minutes(30),
+            "Europe/Paris",
+        ))
+        .is_all_day(false)
+        .participants(vec![NewParticipant::organizer("soak@example.com")])
+        .external_ref(external_ref)
+        .try_into()
+        .expect("every field set")
 }
 
 /// The pool's meeting `n`: plain ids, then iCal refs (Google and Microsoft events, and a recurring series

@@ -1,6 +1,6 @@
 //! Regeneration from a spec variant (`tests/fixtures/spec-variant.yaml`: our spec plus a new operation, a
-//! new optional query parameter and a new response field): what the generator makes of each, reviewed as
-//! a snapshot. `tests/spec-variant/run.sh` (run by CI) builds a user crate against the same variant.
+//! new optional query parameter, a new response field and a new optional input field): what the generator
+//! makes of each, reviewed as a snapshot. `tests/spec-variant/run.sh` (run by CI) builds a user crate against the same variant.
 
 use std::path::PathBuf;
 
@@ -32,7 +32,7 @@ fn unparse(items: Vec<Item>) -> String {
 }
 
 #[test]
-fn the_variant_adds_an_operation_a_parameter_and_a_field() {
+fn the_variant_adds_an_operation_a_parameter_and_fields() {
     let generated = variant();
     let file: syn::File = syn::parse_str(&generated.source).unwrap();
     let mut picked = Vec::new();
@@ -67,10 +67,10 @@ fn the_variant_adds_an_operation_a_parameter_and_a_field() {
             _ => {}
         }
     }
-    // The new field.
+    // The new fields: of a response (`Meeting`) and of an input (`NewMeeting`, `#[non_exhaustive]`).
     for item in module(&file, "types") {
         if let Item::Struct(s) = item
-            && s.ident == "Meeting"
+            && (s.ident == "Meeting" || s.ident == "NewMeeting")
         {
             picked.push(item.clone());
         }
@@ -78,16 +78,29 @@ fn the_variant_adds_an_operation_a_parameter_and_a_field() {
     let picked = unparse(picked);
     assert!(picked.contains("pub fn delete_meeting(&self) -> DeleteMeeting"));
     assert!(picked.contains("pub fn title_contains(mut self, value: impl Into<String>) -> Self"));
-    assert!(picked.contains("pub location: ::std::option::Option<::std::string::String>"));
+    assert_eq!(
+        picked
+            .matches("pub location: ::std::option::Option<::std::string::String>")
+            .count(),
+        2,
+        "{picked}"
+    );
+    let new_meeting = picked
+        .split("pub struct NewMeeting")
+        .next()
+        .and_then(|before| before.rsplit("#[derive(").next())
+        .unwrap_or_default();
+    assert!(new_meeting.contains("#[non_exhaustive]"), "{new_meeting}");
     insta::assert_snapshot!("spec_variant", picked);
 
-    // The review report says the same in three lines, marking none of them as breaking except the new
-    // operation's header (every operation line is).
+    // The review report says the same in four lines, marking none of them as breaking except the new
+    // operation's header (every operation line is): the new input field is optional.
     let surface = attio_meetings_codegen::surface::surface(&generated.normalised).unwrap();
     for line in [
         "! operation delete_meeting: DELETE /v2/meetings/{meeting_id}, retry repeatable, rate write",
         "    query title_contains: string (min length 1), optional",
         "    field location: nullable string, optional",
+        "    field location: string, optional",
     ] {
         assert!(surface.lines().any(|l| l == line), "{line}\n{surface}");
     }

@@ -3,8 +3,10 @@
 //! - [`open_enums`]: every string enum gains an `Unknown(String)` variant. Attio's API is beta and adds
 //!   values; a strict enum would turn that into a decoding failure for every caller.
 //! - [`serde_aliases`]: fields accept the other spellings recorded by the normaliser (`statusCode`).
+//! - [`non_exhaustive_inputs`]: the structs the client sends are `#[non_exhaustive]`, so callers build
+//!   them with the builders and constructors, and a new optional input field is a compatible change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -68,6 +70,39 @@ pub fn serde_aliases(file: &mut syn::File, aliases: &Aliases) {
                         .push(syn::parse_quote!(#[serde(alias = #spelling)]));
                 }
             }
+        }
+    }
+}
+
+/// Type names of the input structs: the component schemas reachable from a request body
+/// ([`crate::surface`]'s rule, so the surface's `!` marks and this agree).
+pub fn inputs_in(doc: &Value) -> BTreeSet<String> {
+    crate::surface::input_schemas(doc)
+        .iter()
+        .map(|name| pascal_case(name))
+        .collect()
+}
+
+/// Marks `#[non_exhaustive]` the structs with named fields of the `types` module named in `inputs`
+/// (newtypes such as `ExternalId` keep their field private already). Outside this crate
+/// they can then only be built by their builders (`NewMeeting::builder()`) and constructors, so adding
+/// an optional field to one breaks no caller. Enums stay as they are: their variants are the ways to
+/// build them (`MeetingTime::Timed { .. }`), and closing those would take that away.
+pub fn non_exhaustive_inputs(file: &mut syn::File, inputs: &BTreeSet<String>) {
+    let Some(items) = types_module(file) else {
+        return;
+    };
+    for item in items {
+        let Item::Struct(def) = item else { continue };
+        let already = def
+            .attrs
+            .iter()
+            .any(|a| a.path().is_ident("non_exhaustive"));
+        if matches!(def.fields, Fields::Named(_))
+            && inputs.contains(&def.ident.to_string())
+            && !already
+        {
+            def.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         }
     }
 }
@@ -294,6 +329,72 @@ mod tests {
         // typify's closed-set conversions are gone (they would clash with `From<&str>`).
         assert!(!source.contains("TryFrom<&str> for Status"));
         assert!(!source.contains("Copy"));
+    }
+
+    /// The attributes written just before `item` (e.g. `pub struct NewThing {`) in `source`.
+    fn attrs_before<'a>(source: &'a str, item: &str) -> &'a str {
+        let at = source
+            .find(item)
+            .unwrap_or_else(|| panic!("{item} in {source}"));
+        let start = source[..at]
+            .rfind("#[derive(")
+            .unwrap_or_else(|| panic!("derive before {item}"));
+        &source[start..at]
+    }
+
+    #[test]
+    fn structs_reachable_from_a_request_body_are_non_exhaustive() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/v2/meetings": {"post": {
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["data"], "properties": {
+                        "data": {"$ref": "#/components/schemas/NewThing"}}}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Thing"}}}}}
+            }}},
+            "components": {"schemas": {
+                // Input, and through it (a $ref in an array, in a oneOf) more inputs.
+                "NewThing": {"type": "object", "required": ["name", "parts", "when"], "properties": {
+                    "name": {"type": "string"},
+                    "note": {"type": "string"},
+                    "parts": {"type": "array", "items": {"$ref": "#/components/schemas/NewPart"}},
+                    "when": {"$ref": "#/components/schemas/When"}}},
+                "NewPart": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}},
+                "When": {"oneOf": [
+                    {"title": "Exact", "type": "object", "required": ["at"], "properties": {
+                        "at": {"type": "string"}}},
+                    {"$ref": "#/components/schemas/Day"}]},
+                "Day": {"type": "object", "required": ["day"], "properties": {"day": {"type": "string"}}},
+                // Output only: stays open to literals.
+                "Thing": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string"}}}
+            }}
+        });
+        let generated = crate::generate_value(doc, &crate::Options::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let inputs = super::inputs_in(&generated.normalised);
+        for name in ["NewThing", "NewPart", "When", "Day"] {
+            assert!(inputs.contains(name), "{name} in {inputs:?}");
+        }
+        assert!(!inputs.contains("Thing"), "{inputs:?}");
+        let source = generated.source;
+        for input in [
+            "pub struct NewThing {",
+            "pub struct NewPart {",
+            "pub struct Day {",
+        ] {
+            assert!(
+                attrs_before(&source, input).contains("#[non_exhaustive]"),
+                "{input}: {source}"
+            );
+        }
+        assert!(!attrs_before(&source, "pub struct Thing {").contains("non_exhaustive"));
+        // Enums keep their variants constructible, inputs or not.
+        assert!(!attrs_before(&source, "pub enum When {").contains("non_exhaustive"));
+        // The builders still build them (inside the crate the attribute does not apply).
+        assert!(source.contains("impl ::std::convert::TryFrom<NewThing> for super::NewThing"));
     }
 
     #[test]

@@ -256,7 +256,7 @@ fn schema_lines(name: &str, schema: &Value, input: bool, out: &mut Vec<String>) 
 }
 
 /// Names of the component schemas the client sends (reachable from a request body).
-fn input_schemas(doc: &Value) -> BTreeSet<String> {
+pub(crate) fn input_schemas(doc: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut todo: Vec<&Value> = Vec::new();
     for (op_ptr, _, _) in walk::operations(doc) {

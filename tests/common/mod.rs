@@ -83,19 +83,22 @@ pub fn seed_meeting(server: &MockServer, external: &str) -> Uuid {
 /// A valid meeting to find or create.
 pub fn new_meeting(external: &str) -> NewMeeting {
     let start = base_time();
-    NewMeeting {
-        title: format!("Meeting {external}"),
-        description: "from the client".into(),
-        start: MeetingTime::at(start, "Europe/Paris"),
-        end: MeetingTime::at(start + chrono::Duration::hours(1), "Europe/Paris"),
-        is_all_day: false,
-        participants: vec![
+    NewMeeting::builder()
+        .title(format!("Meeting {external}"))
+        .description("from the client")
+        .start(MeetingTime::at(start, "Europe/Paris"))
+        .end(MeetingTime::at(
+            start + chrono::Duration::hours(1),
+            "Europe/Paris",
+        ))
+        .is_all_day(false)
+        .participants(vec![
             NewParticipant::organizer("ada@example.com"),
             NewParticipant::attendee("tom@example.com", ParticipantStatus::Tentative),
-        ],
-        linked_records: vec![],
-        external_ref: ExternalRef::id(external).unwrap(),
-    }
+        ])
+        .external_ref(ExternalRef::id(external).unwrap())
+        .try_into()
+        .expect("every field set")
 }
 
 /// Seeds `n` meetings in an order unlike their start order; returns their ids in start order.

@@ -25,19 +25,21 @@ async fn the_client_from_attio_document_works_against_the_fake() {
         .expect("a client");
 
     let start = DateTime::parse_from_rfc3339("2027-11-27T14:00:00-05:00").unwrap();
-    let meeting = NewMeeting {
-        title: "Onboarding".into(),
-        description: "from Attio's document".into(),
-        start: MeetingTime::at(start, "America/New_York"),
-        end: MeetingTime::at(start + Duration::hours(1), "America/New_York"),
-        is_all_day: false,
-        participants: vec![
+    // The builder itself goes to `find_or_create`, which converts it when the call is sent.
+    let meeting = NewMeeting::builder()
+        .title("Onboarding")
+        .description("from Attio's document")
+        .start(MeetingTime::at(start, "America/New_York"))
+        .end(MeetingTime::at(
+            start + Duration::hours(1),
+            "America/New_York",
+        ))
+        .is_all_day(false)
+        .participants(vec![
             NewParticipant::organizer("ada@example.com"),
             NewParticipant::attendee("tom@example.com", ParticipantStatus::Tentative),
-        ],
-        linked_records: vec![],
-        external_ref: ExternalRef::id("attio-document-1").unwrap(),
-    };
+        ])
+        .external_ref(ExternalRef::id("attio-document-1").unwrap());
 
     // Find or create: twice, one meeting.
     let created = client

@@ -1,5 +1,6 @@
 //! Built with `ATTIO_MEETINGS_SPEC=tests/fixtures/spec-variant.yaml` (run.sh): what the spec gained reaches `Client` with no
-//! change to the library's source. The new operation goes through the whole pipeline (token, retries).
+//! change to the library's source. The new operation goes through the whole pipeline (token, retries),
+//! and code that builds a `NewMeeting` without the new optional input field still compiles and works.
 
 use std::time::Duration;
 
@@ -163,4 +164,55 @@ async fn the_new_field_decodes_against_the_fake() {
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
+}
+
+/// Code written against the spec before it gained `NewMeeting.location` (an optional input field): the
+/// builder and the constructors, no struct literal. It compiles unchanged against the variant.
+fn written_before_the_new_input_field() -> attio_meetings::types::builder::NewMeeting {
+    use attio_meetings::types::{
+        ExternalRef, MeetingTime, NewMeeting, NewParticipant, ParticipantStatus,
+    };
+    let start =
+        attio_meetings::chrono::DateTime::parse_from_rfc3339("2027-01-04T09:00:00+01:00").unwrap();
+    NewMeeting::builder()
+        .title("Written before")
+        .description("")
+        .start(MeetingTime::at(start, "Europe/Paris"))
+        .end(MeetingTime::at(
+            start + attio_meetings::chrono::Duration::hours(1),
+            "Europe/Paris",
+        ))
+        .is_all_day(false)
+        .participants(vec![
+            NewParticipant::organizer("ada@example.com"),
+            NewParticipant::attendee("tom@example.com", ParticipantStatus::Accepted),
+        ])
+        .external_ref(ExternalRef::id("variant-before-1").unwrap())
+}
+
+#[tokio::test]
+async fn code_written_before_a_new_input_field_still_builds_and_sends() {
+    let server = MockServer::start().await.unwrap();
+    let client = client(server.base_url(), server.token());
+    let created = client
+        .meetings()
+        .find_or_create(written_before_the_new_input_field())
+        .await
+        .unwrap();
+    assert_eq!(created.title, "Written before");
+    assert_eq!(created.participants.len(), 2);
+    // Sent again, the same meeting (the fake de-duplicates by `external_ref`).
+    let again = client
+        .meetings()
+        .find_or_create(written_before_the_new_input_field())
+        .await
+        .unwrap();
+    assert_eq!(again.id, created.id);
+
+    // The new field is there, and unset it is left out of the body.
+    let meeting =
+        attio_meetings::types::NewMeeting::try_from(written_before_the_new_input_field()).unwrap();
+    assert_eq!(meeting.location, None);
+    let body = serde_json::to_value(&meeting).unwrap();
+    assert!(body.get("location").is_none(), "{body}");
 }
