@@ -67,6 +67,8 @@ pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV};
 pub use error::{ApiError, DecodeError, Error, Result, Sent};
 pub use generated::{api, operations, types};
 pub use pacing::Pacing;
+#[cfg(feature = "redis")]
+pub use pacing::RedisPacer;
 pub use pipeline::{Operation, RateClass, RetryClass};
 pub use resources::{CallRecordings, Meetings, TranscriptDownload};
 pub use retry::{RetryBudget, RetryPolicy};
