@@ -30,7 +30,14 @@ fn main() -> Result<(), Error> {
     {
         return overhead_server();
     }
-    let all = ["overhead", "decode", "pagination", "bulk", "memory", "shared"];
+    let all = [
+        "overhead",
+        "decode",
+        "pagination",
+        "bulk",
+        "memory",
+        "shared",
+    ];
     let chosen: Vec<&str> = if args.is_empty() {
         all.to_vec()
     } else {
@@ -640,7 +647,9 @@ mod shared {
     }
 
     pub fn run() -> Result<(), Error> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let _redis = Redis(
             std::process::Command::new("redis-server")
                 .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
@@ -675,7 +684,10 @@ mod shared {
         let sides = [
             ("no pacer", build(None)?),
             ("local pacer", build(Some(fast.clone()))?),
-            ("shared pacer (Redis)", build(Some(fast.clone().shared(redis)))?),
+            (
+                "shared pacer (Redis)",
+                build(Some(fast.clone().shared(redis)))?,
+            ),
         ];
         for (_, client) in &sides {
             for _ in 0..200 {

@@ -65,9 +65,7 @@ impl Options {
         };
         let mut args = args.into_iter();
         while let Some(name) = args.next() {
-            let value = args
-                .next()
-                .ok_or_else(|| format!("{name} needs a value"))?;
+            let value = args.next().ok_or_else(|| format!("{name} needs a value"))?;
             let number = |v: &str| {
                 v.parse::<f64>()
                     .map_err(|_| format!("{name}: `{v}` is not a number"))

@@ -387,7 +387,10 @@ mod tests {
         let counts = per_second(&starts);
         assert!(counts.values().all(|&n| n <= 50), "{counts:?}");
         // The first second is partly gone; every later one is full.
-        assert_eq!(counts.values().filter(|&&n| n == 50).count(), counts.len() - 2);
+        assert_eq!(
+            counts.values().filter(|&&n| n == 50).count(),
+            counts.len() - 2
+        );
         assert!(starts.iter().all(|s| s % SECOND < SECOND - GUARD));
     }
 
@@ -406,7 +409,10 @@ mod tests {
         let counts = per_second(&starts);
         assert!(counts.values().all(|&n| n <= 200), "{counts:?}");
         let elapsed = starts.last().unwrap() - begin;
-        assert!(elapsed < 10 * SECOND, "2,000 permits at 200/s took {elapsed} µs");
+        assert!(
+            elapsed < 10 * SECOND,
+            "2,000 permits at 200/s took {elapsed} µs"
+        );
     }
 
     #[test]

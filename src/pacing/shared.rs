@@ -178,9 +178,17 @@ impl fmt::Debug for RedisPacer {
 
 /// Whether Redis answers, and when to try it again if not.
 #[derive(Debug)]
-struct Health {
+struct State {
     down: bool,
     retry_at: Instant,
+}
+
+/// What to do about Redis for one call.
+enum Health {
+    Up,
+    /// Down, but time to try it again.
+    Probe,
+    Down,
 }
 
 /// The shared side of a [`Pacer`](super::Pacer).
@@ -196,7 +204,7 @@ pub(crate) struct Shared {
     timeout: Duration,
     connect_timeout: Duration,
     fraction: f64,
-    health: Mutex<Health>,
+    state: Mutex<State>,
 }
 
 impl fmt::Debug for Shared {
@@ -210,7 +218,11 @@ impl fmt::Debug for Shared {
 }
 
 impl Shared {
-    pub fn new(config: &RedisPacer, token: &ApiToken, rules: HashMap<Bucket, Rule>) -> Result<Self> {
+    pub fn new(
+        config: &RedisPacer,
+        token: &ApiToken,
+        rules: HashMap<Bucket, Rule>,
+    ) -> Result<Self> {
         let client = redis::Client::open(config.url.expose_secret()).map_err(|_| {
             Error::invalid(
                 "redis url",
@@ -240,7 +252,7 @@ impl Shared {
             timeout: config.timeout,
             connect_timeout: config.connect_timeout,
             fraction: config.fallback_share(),
-            health: Mutex::new(Health {
+            state: Mutex::new(State {
                 down: false,
                 retry_at: Instant::now(),
             }),
@@ -296,13 +308,16 @@ impl Shared {
         ) else {
             return true;
         };
-        if !self.worth_trying() {
-            return false;
-        }
+        let probing = match self.health() {
+            Health::Up => false,
+            Health::Probe => true,
+            Health::Down => return false,
+        };
         let lead = rule.interval.max(MIN_LEAD);
         let _turn = turn.lock().await;
         loop {
-            if !self.worth_trying() {
+            // Another task of this process found Redis down while this one queued.
+            if !probing && self.is_down() {
                 return false;
             }
             let args = [
@@ -338,7 +353,7 @@ impl Shared {
         let Some(key) = self.keys.get(&bucket) else {
             return;
         };
-        if !self.worth_trying() {
+        if matches!(self.health(), Health::Down) {
             return;
         }
         match self.call(&self.pause, key, &[until, MAX_PAUSE]).await {
@@ -349,28 +364,33 @@ impl Shared {
         }
     }
 
-    /// Redis is thought up, or it is time to try it again (one caller at a time).
-    fn worth_trying(&self) -> bool {
-        let Ok(mut health) = self.health.lock() else {
-            return false;
+    /// Whether to ask Redis: it is thought up, or it is time to try it again (one caller per
+    /// [`PROBE_EVERY`]), or it is down.
+    fn health(&self) -> Health {
+        let Ok(mut state) = self.state.lock() else {
+            return Health::Down;
         };
-        if !health.down {
-            return true;
+        if !state.down {
+            return Health::Up;
         }
         let now = Instant::now();
-        if now < health.retry_at {
-            return false;
+        if now < state.retry_at {
+            return Health::Down;
         }
-        health.retry_at = now + PROBE_EVERY;
-        true
+        state.retry_at = now + PROBE_EVERY;
+        Health::Probe
+    }
+
+    fn is_down(&self) -> bool {
+        self.state.lock().map_or(true, |state| state.down)
     }
 
     /// Redis answered; `true` when that ends an outage.
     fn up(&self) -> bool {
-        if let Ok(mut health) = self.health.lock()
-            && health.down
+        if let Ok(mut state) = self.state.lock()
+            && state.down
         {
-            health.down = false;
+            state.down = false;
             tracing::info!("shared pacing: Redis answers again; pacing is shared again");
             return true;
         }
@@ -380,9 +400,9 @@ impl Shared {
     /// Redis did not answer. At the start of an outage the fallback waits for the next wall-clock
     /// second, which shared permits may have filled.
     fn down(&self, reason: &str, local: &Local) {
-        if let Ok(mut health) = self.health.lock() {
-            if !health.down {
-                health.down = true;
+        if let Ok(mut state) = self.state.lock() {
+            if !state.down {
+                state.down = true;
                 let next_second = (now() / SECOND + 1) * SECOND;
                 for &bucket in self.rules.keys() {
                     local.pause(bucket, next_second);
@@ -394,7 +414,7 @@ impl Shared {
                      limits until it answers again"
                 );
             }
-            health.retry_at = Instant::now() + PROBE_EVERY;
+            state.retry_at = Instant::now() + PROBE_EVERY;
         }
     }
 }
