@@ -38,7 +38,8 @@
 //!   decode failures with the JSON path, and input refused before sending.
 //! - Retries follow [`RetryPolicy`] (jittered exponential backoff, `Retry-After` honoured, a shared
 //!   [`RetryBudget`]), only where safe: create-call-recording is not retried after an ambiguous failure.
-//!   [`Pacing`] keeps bulk work under Attio's rate limits.
+//!   [`Pacing`] keeps bulk work under Attio's rate limits; with the `redis` feature,
+//!   `Pacing::shared(RedisPacer::new(..))` makes every process that uses the token share them.
 //! - Lists stream across pages with the next page prefetched: `.stream()`, `.pages()`, `.collect_all()`.
 //! - [`types`] holds the request and response types, generated at build time from the OpenAPI spec;
 //!   string enums have an `Unknown(String)` variant so values Attio adds later still decode.

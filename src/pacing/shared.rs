@@ -67,9 +67,10 @@ pub struct RedisPacer {
 }
 
 impl RedisPacer {
-    /// Redis at `url` (`redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS if the
-    /// `redis` crate was built with it), keys starting with `key_prefix`. Nothing connects until the
-    /// first request; a malformed URL fails [`ClientBuilder::build`](crate::ClientBuilder::build).
+    /// Redis at `url` (`redis://[user:password@]host[:port][/db]`; no TLS), keys starting with
+    /// `key_prefix`. Nothing connects until the first request; a malformed URL fails
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build). The URL's password never appears in
+    /// `Debug` output or logs.
     ///
     /// ```
     /// let redis = attio_meetings::RedisPacer::new("redis://127.0.0.1/", "my-app");
@@ -429,5 +430,61 @@ fn describe(error: &redis::RedisError) -> String {
         "connection lost".to_string()
     } else {
         format!("{:?}", error.kind())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_password() {
+        let redis = RedisPacer::new("redis://user:hunter2@10.0.0.5:6379/2", "app").workers(4);
+        let debug = format!("{redis:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(
+            debug.contains("10.0.0.5") && debug.contains("0.25"),
+            "{debug}"
+        );
+        let debug = format!("{:?}", crate::Pacing::attio().shared(redis));
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
+
+    #[test]
+    fn keys_name_the_workspace_by_a_hash_of_the_token() {
+        let rules = super::super::Local::new(&crate::Pacing::attio()).rules;
+        let redis = RedisPacer::new("redis://127.0.0.1/", "app");
+        let one = Shared::new(&redis, &ApiToken::new("secret-one"), rules.clone()).unwrap();
+        let two = Shared::new(&redis, &ApiToken::new("secret-two"), rules).unwrap();
+        let write = Bucket::Class(crate::pipeline::RateClass::Write);
+        let (a, b) = (&one.keys[&write], &two.keys[&write]);
+        assert_ne!(a, b);
+        assert!(a.starts_with("app:v1:") && a.ends_with(":write"), "{a}");
+        assert_eq!(a.split(':').nth(2).map(str::len), Some(16));
+        assert!(!a.contains("secret"));
+        assert!(
+            Shared::new(
+                &RedisPacer::new("nonsense", "app"),
+                &ApiToken::new("t"),
+                HashMap::new()
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn the_fallback_fraction() {
+        let redis = RedisPacer::new("redis://127.0.0.1/", "app");
+        assert_eq!(redis.fallback_share(), 1.0);
+        assert_eq!(redis.clone().workers(4).fallback_share(), 0.25);
+        assert_eq!(
+            redis
+                .clone()
+                .workers(4)
+                .fallback_fraction(0.5)
+                .fallback_share(),
+            0.5
+        );
+        assert_eq!(redis.fallback_fraction(f64::NAN).fallback_share(), 1.0);
     }
 }
