@@ -109,6 +109,7 @@ impl Pacing {
     }
 
     /// The same limits times `fraction` (each at least 1 per second).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     fn scaled(&self, fraction: f64) -> Self {
         let scale = |n: NonZeroU32| {
             let scaled = (f64::from(n.get()) * fraction).floor();
