@@ -270,6 +270,18 @@ impl Local {
             .unwrap_or(0)
     }
 
+    /// The start of the first wall-clock second after every permit handed out so far.
+    #[cfg(feature = "redis")]
+    fn clear_second(&self) -> u64 {
+        let last = self
+            .slots
+            .lock()
+            .ok()
+            .and_then(|slots| slots.values().map(|s| s.due).max())
+            .unwrap_or(0);
+        (last.max(now()) / SECOND + 1) * SECOND
+    }
+
     /// Waits out a pause of `bucket` from a 429 that this process saw.
     #[cfg(feature = "redis")]
     async fn pause_over(&self, bucket: Bucket) {

@@ -331,8 +331,9 @@ impl Shared {
             match self.call(&self.reserve, key, &args).await {
                 Ok((granted, wait)) => {
                     if self.up() {
-                        // The fallback may have filled this second: shared permits start with the next.
-                        sleep_micros(SECOND - now() % SECOND).await;
+                        // The fallback may have filled this second (or the next, with permits it
+                        // handed out ahead): shared permits start after them.
+                        sleep_micros(local.clear_second().saturating_sub(now())).await;
                         continue;
                     }
                     let wait = u64::try_from(wait).unwrap_or(0).min(MAX_PAUSE);
