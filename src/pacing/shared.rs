@@ -29,8 +29,8 @@ const PROBE_EVERY: Duration = Duration::from_millis(250);
 /// The shortest `lead`: how far ahead a permit is reserved.
 const MIN_LEAD: u64 = 10_000;
 
-/// Where shared pacing keeps its state: a Redis server (or anything that speaks its protocol and runs
-/// Lua scripts, such as Valkey), and what to do when it does not answer. Used with
+/// Where shared pacing keeps its state: a Redis server, 5.0 or newer (or anything that speaks its
+/// protocol and runs Lua scripts, such as Valkey), and what to do when it does not answer. Used with
 /// [`Pacing::shared`](crate::Pacing::shared).
 ///
 /// Every process that paces the same token with the same Redis and key prefix shares one budget per
@@ -88,7 +88,8 @@ impl RedisPacer {
     }
 
     /// The longest one pacing call to Redis may take before the request is paced locally instead
-    /// (20 ms by default).
+    /// (20 ms by default). Keep it well above Redis's usual latency: each switch between shared and
+    /// local pacing waits for a wall-clock second the other side has not used.
     ///
     /// ```
     /// let redis = attio_meetings::RedisPacer::new("redis://127.0.0.1/", "my-app")
