@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -197,6 +198,8 @@ enum Health {
 pub(crate) struct Shared {
     client: redis::Client,
     connection: OnceCell<ConnectionManager>,
+    /// Redis has answered a script call (the scripts are loaded).
+    answered: AtomicBool,
     reserve: redis::Script,
     pause: redis::Script,
     keys: HashMap<Bucket, String>,
@@ -246,6 +249,7 @@ impl Shared {
         Ok(Self {
             client,
             connection: OnceCell::new(),
+            answered: AtomicBool::new(false),
             reserve: redis::Script::new(include_str!("reserve.lua")),
             pause: redis::Script::new(include_str!("pause.lua")),
             keys,
@@ -292,8 +296,19 @@ impl Shared {
             invocation.arg(*arg);
         }
         let call = invocation.invoke_async::<(i64, i64)>(&mut connection);
-        match tokio::time::timeout(self.timeout, call).await {
-            Ok(Ok(answer)) => Ok(answer),
+        // The first call also loads the script (three round trips and a compilation): it gets the
+        // connection's time.
+        let ready = self.answered.load(Ordering::Relaxed);
+        let timeout = if ready {
+            self.timeout
+        } else {
+            self.connect_timeout
+        };
+        match tokio::time::timeout(timeout, call).await {
+            Ok(Ok(answer)) => {
+                self.answered.store(true, Ordering::Relaxed);
+                Ok(answer)
+            }
             Ok(Err(e)) => Err(describe(&e)),
             Err(_) => Err(format!("no answer within {:?}", self.timeout)),
         }
