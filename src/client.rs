@@ -279,6 +279,10 @@ impl ClientBuilder {
                     sent: Sent::No,
                 })?,
         };
+        let pacer = match &self.pacing {
+            Some(pacing) => Some(Pacer::new(pacing, &token)?),
+            None => None,
+        };
         Ok(Client {
             pipeline: Arc::new(Pipeline {
                 http,
@@ -287,7 +291,7 @@ impl ClientBuilder {
                 user_agent,
                 retry: self.retry,
                 budget: RetryBudget::default(),
-                pacer: self.pacing.map(Pacer::new),
+                pacer,
                 timeout: self.timeout,
                 max_body: self.max_body,
             }),

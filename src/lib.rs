@@ -38,7 +38,8 @@
 //!   decode failures with the JSON path, and input refused before sending.
 //! - Retries follow [`RetryPolicy`] (jittered exponential backoff, `Retry-After` honoured, a shared
 //!   [`RetryBudget`]), only where safe: create-call-recording is not retried after an ambiguous failure.
-//!   [`Pacing`] keeps bulk work under Attio's rate limits.
+//!   [`Pacing`] keeps bulk work under Attio's rate limits; with the `redis` feature,
+//!   `Pacing::shared(RedisPacer::new(..))` makes every process that uses the token share them.
 //! - Lists stream across pages with the next page prefetched: `.stream()`, `.pages()`, `.collect_all()`.
 //! - [`types`] holds the request and response types, generated at build time from the OpenAPI spec;
 //!   string enums have an `Unknown(String)` variant so values Attio adds later still decode.
@@ -72,6 +73,8 @@ pub use client::{BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_EN
 pub use error::{ApiError, DecodeError, Error, Result, Sent};
 pub use generated::{api, operations, types};
 pub use pacing::Pacing;
+#[cfg(feature = "redis")]
+pub use pacing::RedisPacer;
 pub use pipeline::{Operation, RateClass, RetryClass};
 pub use resources::{CallRecordings, Meetings, TranscriptDownload, WaitUntilProcessed};
 pub use retry::{RetryBudget, RetryPolicy};

@@ -160,7 +160,7 @@ impl Pipeline {
                 Err(error) => error,
             };
             if let (Some(pacer), Some(until)) = (&self.pacer, error.retry_after()) {
-                pacer.throttled(op, until);
+                pacer.throttled(op, until).await;
             }
             match self.decide(op, &error, &mut attempts) {
                 Decision::Fail(why) => {
