@@ -73,6 +73,7 @@ pub struct MockServerBuilder {
     transcript_page_size: usize,
     webhooks: Vec<(String, String)>,
     webhook_settings: WebhookSettings,
+    log_requests: bool,
 }
 
 impl Default for MockServerBuilder {
@@ -86,6 +87,7 @@ impl Default for MockServerBuilder {
             transcript_page_size: 50,
             webhooks: Vec::new(),
             webhook_settings: WebhookSettings::default(),
+            log_requests: false,
         }
     }
 }
@@ -140,9 +142,20 @@ impl MockServerBuilder {
         self
     }
 
-    /// Binds and starts serving on the current tokio runtime.
+    /// Prints one line per request to stderr: method, path, status and time taken (the standalone
+    /// server's `-v`). Off by default.
+    pub fn log_requests(mut self, log: bool) -> Self {
+        self.log_requests = log;
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime. An address that cannot be bound (a port
+    /// already taken, say) is an error that names it.
     pub async fn start(self) -> io::Result<MockServer> {
-        let listener = TcpListener::bind(self.addr).await?;
+        let addr = self.addr;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
         let addr = listener.local_addr()?;
         let tokens = if self.tokens.is_empty() {
             vec![DEFAULT_TOKEN.to_string()]
@@ -162,6 +175,7 @@ impl MockServerBuilder {
             tokens,
             counts: Default::default(),
             webhooks: Arc::new(Webhooks::new(self.webhook_settings)),
+            log_requests: self.log_requests,
         });
         for (url, secret) in self.webhooks {
             shared.webhooks.register(url, secret);

@@ -21,6 +21,9 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
+    /// Print a line per request to stderr (method, path, status, time taken).
+    #[arg(short, long)]
+    verbose: bool,
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
@@ -135,7 +138,8 @@ async fn main() -> std::io::Result<()> {
         .limits(limits)
         .seed(args.seed)
         .processing_time(Duration::from_millis(args.processing_ms))
-        .transcript_page_size(args.transcript_page_size);
+        .transcript_page_size(args.transcript_page_size)
+        .log_requests(args.verbose);
     for token in &args.tokens {
         builder = builder.token(token);
     }
@@ -148,7 +152,14 @@ async fn main() -> std::io::Result<()> {
         max_retries: args.webhook_retries,
         ..WebhookSettings::default()
     });
-    let server = builder.start().await?;
+    let server = match builder.start().await {
+        Ok(server) => server,
+        Err(error) => {
+            // One line saying what and where (e.g. the port is taken), not a debug dump.
+            eprintln!("error: {error}");
+            std::process::exit(1);
+        }
+    };
     if args.fault_rate > 0.0 && !args.faults.is_empty() {
         server.faults().add_rule(FaultRule {
             operations: args.fault_operations.clone(),

@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub tokens: Vec<String>,
     pub counts: [AtomicU64; 8],
     pub webhooks: Arc<Webhooks>,
+    /// One stderr line per request (the standalone server's `-v`).
+    pub log_requests: bool,
 }
 
 impl Shared {
@@ -69,7 +71,7 @@ pub(crate) async fn serve(
                 let Ok((stream, _)) = accepted else { continue };
                 let shared = shared.clone();
                 connections.spawn(async move {
-                    let service = service_fn(move |request| respond(shared.clone(), request));
+                    let service = service_fn(move |request| logged(shared.clone(), request));
                     // A connection ending in error is normal here: clients hang up, faults drop them.
                     let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
                 });
@@ -98,6 +100,28 @@ pub(crate) async fn announce_webhooks(
                 .is_some_and(|s| s.store.is_completed(meeting_id, id))
         }));
     }
+}
+
+/// [`respond`], with a stderr line per request when the server was asked for them.
+async fn logged(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, io::Error> {
+    if !shared.log_requests {
+        return respond(shared, request).await;
+    }
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    let started = std::time::Instant::now();
+    let result = respond(shared, request).await;
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    match &result {
+        Ok(response) => eprintln!(
+            "{method} {path} -> {} in {took:.1} ms",
+            response.status().as_u16()
+        ),
+        Err(error) => eprintln!("{method} {path} -> dropped ({error}) after {took:.1} ms"),
+    }
+    result
 }
 
 async fn respond(

@@ -120,3 +120,56 @@ fn bad_fault_kinds_are_refused() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("status faults must be 5xx"));
 }
+
+#[test]
+fn a_taken_port_is_named_in_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = taken.local_addr().expect("bound").port().to_string();
+    let output = Command::new(BINARY)
+        .args(["--port", &port])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot listen on 127.0.0.1:") && stderr.contains(&port),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+#[tokio::test]
+async fn verbose_logs_one_line_per_request() {
+    let mut child = Command::new(BINARY)
+        .args(["--port", "0", "--no-limits", "-v"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut stderr = BufReader::new(child.stderr.take().expect("piped stderr"));
+    let mut first_line = String::new();
+    stdout.read_line(&mut first_line).expect("the address");
+    let server = Server(child, stdout);
+    let url = first_line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let status = reqwest::Client::new()
+        .get(format!("{url}/v2/meetings"))
+        .bearer_auth("attio-mock-token")
+        .send()
+        .await
+        .expect("answered")
+        .status();
+    assert_eq!(status.as_u16(), 200);
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("a log line");
+    assert!(
+        line.starts_with("GET /v2/meetings -> 200 in ") && line.trim_end().ends_with(" ms"),
+        "{line:?}"
+    );
+    drop(server);
+}
