@@ -172,7 +172,14 @@ async fn tour(client: &Client) -> Result<()> {
     let transcript = client
         .transcript(first.id.meeting_id, recording.id.call_recording_id)
         .await?;
-    println!("transcript      {} segments:", transcript.transcript.len());
+    let turns = transcript.raw_transcript.lines().count();
+    let seconds = transcript.transcript.last().map_or(0.0, |s| s.end_time);
+    println!(
+        "transcript      {turns} turns, {} words, {}:{:02} long:",
+        transcript.transcript.len(),
+        (seconds / 60.0) as u64,
+        (seconds % 60.0) as u64
+    );
     for line in transcript.raw_transcript.lines() {
         println!("  {line}");
     }

@@ -547,25 +547,65 @@ fn nanos(at: DateTime<Utc>) -> i64 {
 }
 
 /// A short, deterministic two-person conversation.
+/// A renewal call between an account manager and a customer: a few minutes of turns, one segment per
+/// word (as Attio's transcripts come), the length drawn from the seed.
 fn invent_transcript(rng: &mut fastrand::Rng) -> Vec<Segment> {
-    const LINES: [(&str, &str); 6] = [
+    const LINES: [(&str, &str); 14] = [
         (
             "Alex Bell",
-            "Thanks for joining, shall we start with the renewal?",
+            "Thanks for joining, Tom. Shall we start with the renewal?",
         ),
         (
             "Tom Watson",
-            "Yes, the team is happy and wants to add ten seats.",
+            "Sure. The team is happy, and we would like to add ten seats.",
         ),
-        ("Alex Bell", "Great, I will send the updated quote today."),
+        (
+            "Alex Bell",
+            "Great to hear. Are the new seats for the support team?",
+        ),
         (
             "Tom Watson",
-            "Please include the annual discount we discussed.",
+            "Mostly. Two of them are for our new sales hires in Berlin.",
         ),
-        ("Alex Bell", "Of course. Anything else before we wrap up?"),
-        ("Tom Watson", "No, that covers it. Talk next week."),
+        (
+            "Alex Bell",
+            "Understood. Do you want them on the same plan as the others?",
+        ),
+        (
+            "Tom Watson",
+            "Yes, same plan. Can you include the annual discount we discussed?",
+        ),
+        (
+            "Alex Bell",
+            "Of course, fifteen percent on the whole contract when paid yearly.",
+        ),
+        (
+            "Tom Watson",
+            "That works. Our finance team will need the quote by Friday.",
+        ),
+        (
+            "Alex Bell",
+            "I will send the updated quote today, with the seats itemised.",
+        ),
+        (
+            "Tom Watson",
+            "Perfect. One more thing: can we get a training session for the new hires?",
+        ),
+        (
+            "Alex Bell",
+            "Happy to. I can book one with our onboarding team next week.",
+        ),
+        (
+            "Tom Watson",
+            "Tuesday or Wednesday afternoon would suit us best.",
+        ),
+        (
+            "Alex Bell",
+            "Noted. I will send an invitation for Wednesday at two.",
+        ),
+        ("Tom Watson", "Thanks, Alex. Talk next week."),
     ];
-    let turns = 2 + rng.usize(..LINES.len() - 1);
+    let turns = 8 + rng.usize(..=LINES.len() - 8);
     let mut segments = Vec::new();
     let mut clock = 0.5;
     for (speaker, line) in LINES.iter().take(turns) {
