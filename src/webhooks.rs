@@ -1,7 +1,7 @@
 //! Receiving Attio's webhooks: verify a delivery's signature, then read its events.
 //!
 //! Framework-agnostic: [`verify`] takes the headers and the raw body of the request, exactly as received.
-//! With the `axum` feature, [`axum::VerifiedDelivery`](crate::webhooks::axum::VerifiedDelivery) does it as
+//! With the `axum` feature, [`axum::VerifiedDelivery`] does it as
 //! an extractor.
 //!
 //! Attio's rules, which [`verify`] follows: the header `Attio-Signature` (duplicated as

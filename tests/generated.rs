@@ -111,6 +111,9 @@ fn public_surface_has_only_hand_picked_names() {
             || BUILT.contains(&format!("pub enum {name} "));
         assert!(declared, "type {name} is not generated");
     }
+    // typify's builders are documented (it emits them bare).
+    assert!(BUILT.contains("/// Sets [`NewMeeting::title`](super::NewMeeting::title)."));
+    assert!(BUILT.contains("/// Builder of [`super::NewMeeting`]"));
     for smell in ["Variant0", "ResponseData", "DataItem", "Subtype"] {
         assert!(!BUILT.contains(smell), "generated names contain `{smell}`");
     }

@@ -47,6 +47,7 @@ pub fn generate(normalised: &Value, warnings: &mut Vec<String>) -> Result<String
     postprocess::open_enums(&mut file)?;
     postprocess::serde_aliases(&mut file, &postprocess::aliases_in(normalised));
     postprocess::non_exhaustive_inputs(&mut file, &postprocess::inputs_in(normalised));
+    postprocess::document_builders(&mut file);
     calls::generate(normalised, &mut file, warnings)?;
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }

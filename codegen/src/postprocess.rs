@@ -107,6 +107,51 @@ pub fn non_exhaustive_inputs(file: &mut syn::File, inputs: &BTreeSet<String>) {
     }
 }
 
+/// Documents typify's builders (`types::builder::X`), which it emits bare: what each is for, and a line
+/// per setter pointing at the field it sets.
+pub fn document_builders(file: &mut syn::File) {
+    let Some(items) = types_module(file) else {
+        return;
+    };
+    let Some(builders) = items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    for item in builders.iter_mut() {
+        match item {
+            Item::Struct(def) if !def.attrs.iter().any(|a| a.path().is_ident("doc")) => {
+                let doc = format!(
+                    " Builder of [`super::{0}`]: set its fields, then pass the builder wherever a `{0}` is \
+                     expected (or convert it with `{0}::try_from`); a required field left unset, or a value \
+                     that does not convert, is reported then.",
+                    def.ident
+                );
+                def.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+            }
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                let Some(name) = (match &*imp.self_ty {
+                    syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                    _ => None,
+                }) else {
+                    continue;
+                };
+                for member in imp.items.iter_mut() {
+                    if let syn::ImplItem::Fn(f) = member
+                        && !f.attrs.iter().any(|a| a.path().is_ident("doc"))
+                    {
+                        let field = f.sig.ident.to_string();
+                        let doc = format!(" Sets [`{name}::{field}`](super::{name}::{field}).");
+                        f.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Replaces every enum of unit variants in the `types` module (typify's string enums) with an open one.
 pub fn open_enums(file: &mut syn::File) -> Result<()> {
     let Some(items) = types_module(file) else {
