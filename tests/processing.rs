@@ -90,8 +90,9 @@ async fn waiting_gives_up_after_the_timeout() {
         .timeout(ms(300))
         .await
         .unwrap_err();
+    // It says how long it polled (at least one interval; a slow machine may take longer per poll).
     assert!(
-        matches!(error, Error::StillProcessing { waited } if waited <= ms(300)),
+        matches!(error, Error::StillProcessing { waited } if waited >= ms(40)),
         "{error:?}"
     );
     // Bounded by the timeout (with room for a loaded machine), not by the recording.
