@@ -68,6 +68,35 @@ impl Meetings {
     /// Takes a [`NewMeeting`] or its builder (`NewMeeting::builder()...`); an incomplete builder or an
     /// inconsistent meeting (all-day flag against the time forms, end not after start, ...) is refused
     /// with [`Error::InvalidInput`] before anything is sent.
+    ///
+    /// ```no_run
+    /// use attio_meetings::types::{
+    ///     CalendarProvider, ExternalRef, MeetingTime, NewMeeting, NewParticipant, ParticipantStatus,
+    /// };
+    ///
+    /// # async fn demo(client: attio_meetings::Client) -> Result<(), attio_meetings::Error> {
+    /// let start = chrono::DateTime::parse_from_rfc3339("2027-11-29T09:00:00-05:00").unwrap();
+    /// let meeting = client
+    ///     .meetings()
+    ///     .find_or_create(
+    ///         NewMeeting::builder()
+    ///             .title("Quarterly review")
+    ///             .description("Renewal and roadmap")
+    ///             .start(MeetingTime::at(start, "America/New_York"))
+    ///             .end(MeetingTime::at(start + chrono::Duration::minutes(45), "America/New_York"))
+    ///             .is_all_day(false)
+    ///             .participants(vec![
+    ///                 NewParticipant::organizer("ada@example.com"),
+    ///                 NewParticipant::attendee("tom@example.org", ParticipantStatus::Tentative),
+    ///             ])
+    ///             // A calendar event's iCal UID (from Google or Microsoft) avoids duplicates.
+    ///             .external_ref(ExternalRef::ical("7kuk1@google.com", CalendarProvider::Google)),
+    ///     )
+    ///     .await?;
+    /// println!("{} ({})", meeting.title, meeting.id.meeting_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn find_or_create<M>(&self, meeting: M) -> FindOrCreateMeeting
     where
         M: TryInto<NewMeeting, Error: Display>,
@@ -76,6 +105,22 @@ impl Meetings {
     }
 
     /// One meeting by id.
+    ///
+    /// ```no_run
+    /// use attio_meetings::types::MeetingTime;
+    ///
+    /// # async fn demo(client: attio_meetings::Client, id: uuid::Uuid) -> Result<(), attio_meetings::Error> {
+    /// let meeting = client.meetings().get(id).await?;
+    /// match &meeting.start {
+    ///     MeetingTime::Timed { datetime, timezone } => println!("{datetime} ({timezone:?})"),
+    ///     MeetingTime::AllDay { date } => println!("all day from {date}"),
+    /// }
+    /// for participant in &meeting.participants {
+    ///     println!("{:?} {}", participant.email_address, participant.status);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, meeting_id: Uuid) -> GetMeeting {
         self.api.get_meeting().meeting_id(meeting_id)
     }
