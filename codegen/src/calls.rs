@@ -54,6 +54,7 @@ pub fn generate(doc: &Value, file: &mut syn::File, warnings: &mut Vec<String>) -
     let mut table = Vec::new();
     let mut builders = Vec::new();
     let mut entries = Vec::new();
+    let mut consts = Vec::new();
     for (op_ptr, path, method) in walk::operations(doc) {
         let op = doc
             .pointer(&op_ptr)
@@ -65,18 +66,10 @@ pub fn generate(doc: &Value, file: &mut syn::File, warnings: &mut Vec<String>) -
         let behaviour = extensions::read(op, &op_ptr, &method, id, warnings)?;
         let operation = Operation::read(doc, &progenitor, &op_ptr, &path, &method, id, behaviour)?;
         table.push(operation.table_entry());
-        builders.push(operation.builder(&progenitor)?);
+        builders.push(operation.builder());
         entries.push(operation.entry());
+        consts.push(operation.const_name());
     }
-    let consts: Vec<Ident> = walk::operations(doc)
-        .iter()
-        .filter_map(|(op_ptr, _, _)| {
-            doc.pointer(op_ptr)?
-                .get("operationId")?
-                .as_str()
-                .map(|id| format_ident!("{}", id.to_uppercase()))
-        })
-        .collect();
     let layer = quote! {
         /// What the pipeline needs to know of each operation, from the spec's `x-attio-*` extensions.
         pub mod operations {
@@ -570,7 +563,7 @@ impl Operation {
         }
     }
 
-    fn builder(&self, progenitor: &Progenitor) -> Result<TokenStream> {
+    fn builder(&self) -> TokenStream {
         let name = &self.builder;
         let const_name = self.const_name();
         let param_idents: Vec<&Ident> = self.params.iter().map(|p| &p.ident).collect();
@@ -739,14 +732,13 @@ impl Operation {
                 }
             }
         });
-        let _ = progenitor;
 
         let doc = format!(
             "{}\n\n`.await` (or `.send()`) sends it: one request, retried as the client's policy allows.",
             self.doc()
         );
         let send_doc = format!("Sends `{} {}`.", self.method, self.path);
-        Ok(quote! {
+        quote! {
             #[doc = #doc]
             #[derive(Debug, Clone)]
             #[must_use = "a request is sent when awaited or by `.send()`"]
@@ -805,7 +797,7 @@ impl Operation {
             }
 
             #paging
-        })
+        }
     }
 }
 
