@@ -174,6 +174,7 @@ impl MockServerBuilder {
             faults: FaultInjector::new(self.seed),
             tokens,
             counts: Default::default(),
+            rate_limited: AtomicU64::new(0),
             webhooks: Arc::new(Webhooks::new(self.webhook_settings)),
             log_requests: self.log_requests,
         });
@@ -272,8 +273,14 @@ impl MockServer {
             .sum()
     }
 
-    /// Sets every request counter back to zero.
+    /// Requests answered 429 because they exceeded a rate limit (injected 429s are not counted).
+    pub fn rate_limited(&self) -> u64 {
+        self.shared.rate_limited.load(Ordering::Relaxed)
+    }
+
+    /// Sets every request counter (and [`MockServer::rate_limited`]) back to zero.
     pub fn reset_requests(&self) {
+        self.shared.rate_limited.store(0, Ordering::Relaxed);
         self.shared
             .counts
             .iter()

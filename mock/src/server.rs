@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     pub faults: FaultInjector,
     pub tokens: Vec<String>,
     pub counts: [AtomicU64; 8],
+    /// Requests refused for exceeding a rate limit (not the injected 429s).
+    pub rate_limited: AtomicU64,
     pub webhooks: Arc<Webhooks>,
     /// One stderr line per request (the standalone server's `-v`).
     pub log_requests: bool,
@@ -168,6 +170,7 @@ async fn respond(
         return Ok(ApiError::unauthorized().response());
     };
     if let Err(retry_at) = shared.limiter.admit(&token, operation) {
+        shared.rate_limited.fetch_add(1, Ordering::Relaxed);
         return Ok(rate_limited(retry_at));
     }
 

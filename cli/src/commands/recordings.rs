@@ -1,0 +1,114 @@
+//! `recordings list|get|create|delete`.
+
+use std::process::ExitCode;
+
+use attio_meetings::types::CallRecording;
+use futures_util::TryStreamExt;
+
+use crate::args::{Global, Recordings};
+use crate::failure::Failure;
+use crate::output::{Output, Table, fields};
+
+pub async fn run(global: &Global, out: &Output, command: Recordings) -> Result<ExitCode, Failure> {
+    let client = super::connect(global)?;
+    match command {
+        Recordings::List { meeting, limit } => {
+            let mut request = client.call_recordings(meeting).list();
+            if let Some(limit) = limit {
+                request = request.limit(limit.clamp(1, 200) as u32);
+            }
+            let mut recordings = request.stream();
+            let mut table = Table::new(&["ID", "STATUS", "CREATED", "WEB URL"]);
+            let mut count = 0;
+            while limit.is_none_or(|limit| count < limit) {
+                let Some(recording) = recordings
+                    .try_next()
+                    .await
+                    .map_err(|e| Failure::api("listing call recordings", &e))?
+                else {
+                    break;
+                };
+                count += 1;
+                if out.json() {
+                    out.line(&recording)?;
+                } else {
+                    table.row(vec![
+                        recording.id.call_recording_id.to_string(),
+                        recording.status.as_str().to_string(),
+                        recording
+                            .created_at
+                            .format("%Y-%m-%d %H:%M %:z")
+                            .to_string(),
+                        recording.web_url.clone(),
+                    ]);
+                }
+            }
+            if !out.json() {
+                if table.is_empty() {
+                    eprintln!("the meeting has no call recordings");
+                } else {
+                    table.print()?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Recordings::Get { meeting, recording } => {
+            let recording = client
+                .call_recordings(meeting)
+                .get(recording)
+                .send()
+                .await
+                .map_err(|e| Failure::api("getting the call recording", &e))?;
+            show(out, &recording)
+        }
+        Recordings::Create {
+            meeting,
+            video_url,
+            wait,
+        } => {
+            let recordings = client.call_recordings(meeting);
+            let mut recording = recordings
+                .create(video_url)
+                .send()
+                .await
+                .map_err(|e| Failure::api("creating the call recording", &e))?;
+            if wait {
+                recording = recordings
+                    .wait_until_processed(recording.id.call_recording_id)
+                    .wait()
+                    .await
+                    .map_err(|e| Failure::api("waiting for the recording to be processed", &e))?;
+            }
+            show(out, &recording)
+        }
+        Recordings::Delete { meeting, recording } => {
+            client
+                .call_recordings(meeting)
+                .delete(recording)
+                .send()
+                .await
+                .map_err(|e| Failure::api("deleting the call recording", &e))?;
+            if out.json() {
+                out.line(&serde_json::json!({ "deleted": recording }))?;
+            } else {
+                eprintln!("deleted call recording {recording}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn show(out: &Output, recording: &CallRecording) -> Result<ExitCode, Failure> {
+    if out.json() {
+        out.line(recording)?;
+    } else {
+        fields(&[
+            ("id", recording.id.call_recording_id.to_string()),
+            ("meeting", recording.id.meeting_id.to_string()),
+            ("status", recording.status.as_str().to_string()),
+            ("created", recording.created_at.to_rfc3339()),
+            ("web url", recording.web_url.clone()),
+        ])?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,198 @@
+//! `transcript MEETING RECORDING`: every page, merged, as text, JSON lines or subtitles.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use attio_meetings::types::TranscriptSegment;
+
+use crate::args::{Format, Global, TranscriptArgs};
+use crate::failure::Failure;
+use crate::output::write_out;
+
+pub async fn run(global: &Global, args: TranscriptArgs) -> Result<ExitCode, Failure> {
+    let client = super::connect(global)?;
+    if args.wait {
+        client
+            .call_recordings(args.meeting)
+            .wait_until_processed(args.recording)
+            .wait()
+            .await
+            .map_err(|e| Failure::api("waiting for the recording to be processed", &e))?;
+    }
+    let transcript = client
+        .transcript(args.meeting, args.recording)
+        .download()
+        .await
+        .map_err(|e| Failure::api("downloading the transcript", &e))?;
+    let format = if global.json {
+        Format::Json
+    } else {
+        args.format
+    };
+    let text = render(&transcript.transcript, format)?;
+    write_out(format_args!("{text}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The segments in the chosen form.
+pub fn render(segments: &[TranscriptSegment], format: Format) -> Result<String, Failure> {
+    let mut text = String::new();
+    match format {
+        Format::Json => {
+            for segment in segments {
+                let line = serde_json::to_string(segment)
+                    .map_err(|e| Failure::new(format!("cannot print as JSON: {e}")))?;
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+        // Consecutive segments of one speaker form a paragraph, labelled once.
+        Format::Text => {
+            let mut speaker: Option<&str> = None;
+            for segment in segments {
+                let speech = segment.speech.trim();
+                if speaker == Some(segment.speaker.name.as_str()) {
+                    text.push(' ');
+                } else {
+                    if speaker.is_some() {
+                        text.push_str("\n\n");
+                    }
+                    let _ = write!(
+                        text,
+                        "[{}] {}: ",
+                        clock(segment.start_time),
+                        segment.speaker.name
+                    );
+                    speaker = Some(&segment.speaker.name);
+                }
+                text.push_str(speech);
+            }
+            if speaker.is_some() {
+                text.push('\n');
+            }
+        }
+        Format::Srt => {
+            for (i, segment) in segments.iter().enumerate() {
+                let _ = write!(
+                    text,
+                    "{}\n{} --> {}\n{}: {}\n\n",
+                    i + 1,
+                    timestamp(segment.start_time, ','),
+                    timestamp(segment.end_time, ','),
+                    segment.speaker.name,
+                    segment.speech.trim()
+                );
+            }
+        }
+        Format::Vtt => {
+            text.push_str("WEBVTT\n\n");
+            for segment in segments {
+                let _ = write!(
+                    text,
+                    "{} --> {}\n<v {}>{}\n\n",
+                    timestamp(segment.start_time, '.'),
+                    timestamp(segment.end_time, '.'),
+                    segment.speaker.name.replace('>', ""),
+                    vtt_escape(segment.speech.trim())
+                );
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// `HH:MM:SS` followed by `separator` and milliseconds, as subtitles write them.
+fn timestamp(seconds: f64, separator: char) -> String {
+    let millis = (seconds.max(0.0) * 1000.0).round() as u64;
+    format!("{}{separator}{:03}", clock_of(millis / 1000), millis % 1000)
+}
+
+/// `HH:MM:SS` of a position in the call.
+fn clock(seconds: f64) -> String {
+    clock_of(seconds.max(0.0) as u64)
+}
+
+fn clock_of(total: u64) -> String {
+    format!(
+        "{:02}:{:02}:{:02}",
+        total / 3600,
+        total / 60 % 60,
+        total % 60
+    )
+}
+
+fn vtt_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use attio_meetings::types::Speaker;
+
+    fn segment(speaker: &str, speech: &str, start: f64, end: f64) -> TranscriptSegment {
+        TranscriptSegment::builder()
+            .speaker(Speaker::builder().name(speaker))
+            .speech(speech)
+            .start_time(start)
+            .end_time(end)
+            .try_into()
+            .expect("a valid segment")
+    }
+
+    fn call() -> Vec<TranscriptSegment> {
+        vec![
+            segment("Ada", "Hello,", 0.0, 1.25),
+            segment("Ada", "shall we start?", 1.25, 2.5),
+            segment("Grace", "Yes <now> & here.", 3661.5, 3663.0),
+        ]
+    }
+
+    #[test]
+    fn text_labels_each_speakers_turn_once() {
+        assert_eq!(
+            render(&call(), Format::Text).unwrap(),
+            "[00:00:00] Ada: Hello, shall we start?\n\n[01:01:01] Grace: Yes <now> & here.\n"
+        );
+    }
+
+    #[test]
+    fn srt_numbers_cues_with_comma_milliseconds() {
+        let srt = render(&call(), Format::Srt).unwrap();
+        assert!(
+            srt.starts_with("1\n00:00:00,000 --> 00:00:01,250\nAda: Hello,\n\n2\n"),
+            "{srt}"
+        );
+        assert!(
+            srt.contains("3\n01:01:01,500 --> 01:01:03,000\nGrace: Yes <now> & here.\n"),
+            "{srt}"
+        );
+    }
+
+    #[test]
+    fn vtt_has_a_header_voices_and_escaped_text() {
+        let vtt = render(&call(), Format::Vtt).unwrap();
+        assert!(
+            vtt.starts_with("WEBVTT\n\n00:00:00.000 --> 00:00:01.250\n<v Ada>Hello,\n\n"),
+            "{vtt}"
+        );
+        assert!(
+            vtt.contains("<v Grace>Yes &lt;now&gt; &amp; here.\n"),
+            "{vtt}"
+        );
+    }
+
+    #[test]
+    fn json_is_one_segment_per_line_with_the_api_field_names() {
+        let json = render(&call(), Format::Json).unwrap();
+        let lines: Vec<serde_json::Value> = json
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[2]["speaker"]["name"], "Grace");
+        assert_eq!(lines[2]["start_time"], 3661.5);
+    }
+}

@@ -1,0 +1,92 @@
+//! When an event happens: iCalendar's date and date-time values, read in a real time zone.
+//!
+//! A `TZID` names the file's `VTIMEZONE`, an IANA zone or a Windows zone as Outlook writes it; calcard
+//! resolves all three (following CalConnect's advice to trust a recognised name over the VTIMEZONE's rules).
+//! UTC values are shown in the calendar's own zone (`X-WR-TIMEZONE`) when it has one; floating values
+//! (no zone at all) are read in the zone the user gave, else the calendar's, else refused.
+
+use calcard::common::PartialDateTime;
+use calcard::common::timezone::Tz as IcsTz;
+use calcard::icalendar::timezone::TzResolver;
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+/// A start or end as Attio takes it: a date (all-day) or an instant in a named zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventTime {
+    Date(NaiveDate),
+    Timed(DateTime<Tz>),
+}
+
+impl EventTime {
+    /// The instant recurrence rules and the import window work with (an all-day date at 00:00 UTC).
+    pub fn instant(&self) -> DateTime<chrono::Utc> {
+        match self {
+            EventTime::Date(date) => date.and_time(chrono::NaiveTime::MIN).and_utc(),
+            EventTime::Timed(at) => at.with_timezone(&chrono::Utc),
+        }
+    }
+}
+
+/// The zones a calendar's values are read in.
+pub struct Zones<'a> {
+    pub resolver: TzResolver<&'a str>,
+    /// `X-WR-TIMEZONE`: how the calendar's owner sees UTC values.
+    pub calendar: Option<Tz>,
+    /// The zone floating values are read in (`--timezone`, else the calendar's).
+    pub floating: Option<Tz>,
+}
+
+impl Zones<'_> {
+    /// Reads one value (`DTSTART`, `DTEND`, `RECURRENCE-ID`, ...) with its `TZID`; the error says why not.
+    pub fn read(&self, value: &PartialDateTime, tzid: Option<&str>) -> Result<EventTime, String> {
+        let parsed = value
+            .to_date_time()
+            .ok_or_else(|| "is not a valid date or date-time".to_string())?;
+        if !value.has_time() {
+            return Ok(EventTime::Date(parsed.date_time.date()));
+        }
+        let local = parsed.date_time;
+        if let Some(offset) = parsed.offset {
+            // `Z` (or an explicit offset, which RFC 5545 does not allow but some writers emit).
+            let utc = local - chrono::Duration::seconds(i64::from(offset.local_minus_utc()));
+            let zone = self.calendar.unwrap_or(Tz::UTC);
+            return Ok(EventTime::Timed(zone.from_utc_datetime(&utc)));
+        }
+        let zone = match tzid {
+            Some(name) => self.zone(name)?,
+            None => self.floating.ok_or_else(|| {
+                "is a floating time (no zone); pass --timezone ZONE to say where".to_string()
+            })?,
+        };
+        in_zone(zone, local).map(EventTime::Timed)
+    }
+
+    /// A `TZID` as an IANA zone.
+    pub fn zone(&self, name: &str) -> Result<Tz, String> {
+        match self.resolver.resolve(name) {
+            Some(IcsTz::Tz(zone)) => Ok(zone),
+            Some(IcsTz::Fixed(offset)) => Err(format!(
+                "zone \"{name}\" is only a fixed offset ({offset}); Attio needs a named zone"
+            )),
+            Some(IcsTz::Floating) | None => Err(format!(
+                "zone \"{name}\" is unknown: no IANA or Windows zone by that name, and no VTIMEZONE that names one"
+            )),
+        }
+    }
+}
+
+/// A wall-clock time in a zone. In a DST gap the time is moved forward by the gap (RFC 5545 3.3.5);
+/// in an overlap the first occurrence is taken.
+pub fn in_zone(zone: Tz, local: NaiveDateTime) -> Result<DateTime<Tz>, String> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Ok(at),
+        LocalResult::None => {
+            let later = local + chrono::Duration::hours(1);
+            match zone.from_local_datetime(&later) {
+                LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Ok(at),
+                LocalResult::None => Err(format!("{local} does not exist in {zone}")),
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Results as a table for people or JSON lines for scripts (one object per item, the API's field names).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::failure::Failure;
+
+/// Where results go, and in which form.
+pub struct Output {
+    json: bool,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    /// One item as a JSON line.
+    pub fn line(&self, item: &impl Serialize) -> Result<(), Failure> {
+        let text = serde_json::to_string(item)
+            .map_err(|e| Failure::new(format!("cannot print as JSON: {e}")))?;
+        write_out(format_args!("{text}\n"))
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
+pub fn write_out(text: std::fmt::Arguments<'_>) -> Result<(), Failure> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_fmt(text) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Failure::new(format!("cannot write the output: {e}"))),
+    }
+}
+
+/// A table with a header, columns as wide as their widest cell (up to `MAX_CELL` characters).
+pub struct Table {
+    rows: Vec<Vec<String>>,
+}
+
+const MAX_CELL: usize = 48;
+
+impl Table {
+    pub fn new(header: &[&str]) -> Self {
+        Self {
+            rows: vec![header.iter().map(|h| h.to_string()).collect()],
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| clip(&c.replace(['\n', '\t'], " ")))
+                .collect(),
+        );
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.len() == 1
+    }
+
+    /// Prints the table (after the rows are known: widths depend on them).
+    pub fn print(&self) -> Result<(), Failure> {
+        let columns = self.rows[0].len();
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| {
+                self.rows
+                    .iter()
+                    .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut text = String::new();
+        for row in &self.rows {
+            let mut line = String::new();
+            for (c, cell) in row.iter().enumerate() {
+                if c + 1 == columns {
+                    line.push_str(cell);
+                } else {
+                    let pad = widths[c] - cell.chars().count();
+                    line.push_str(cell);
+                    line.push_str(&" ".repeat(pad + 2));
+                }
+            }
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+        write_out(format_args!("{text}"))
+    }
+}
+
+fn clip(text: &str) -> String {
+    if text.chars().count() <= MAX_CELL {
+        return text.to_string();
+    }
+    let mut clipped: String = text.chars().take(MAX_CELL - 1).collect();
+    clipped.push('…');
+    clipped
+}
+
+/// A key-value listing of one item.
+pub fn fields(pairs: &[(&str, String)]) -> Result<(), Failure> {
+    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for (key, value) in pairs {
+        text.push_str(&format!("{key:width$}  {value}\n"));
+    }
+    write_out(format_args!("{text}"))
+}

@@ -1,0 +1,165 @@
+//! `attio-meetings import` against the fake: idempotent across runs, exact under injected faults, and a
+//! summary that matches what the fake stored.
+
+mod common;
+
+use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
+use common::{TempFile, against, assert_exit, generated_calendar, run, stderr};
+
+const WINDOW: [&str; 4] = ["--since", "2027-01-01", "--until", "2027-12-31"];
+
+/// A calendar of 2,000 meetings (1,000 one-off events and 4 daily series of 250) in a file.
+fn calendar_of_2000() -> TempFile {
+    TempFile::new("two-thousand.ics", &generated_calendar(1000, 4, 250))
+}
+
+/// Fast enough for a test: the fake and the client both allow 500 writes per second.
+async fn fake() -> MockServer {
+    MockServer::builder()
+        .limits(Limits {
+            writes: Some(500),
+            ..Limits::default()
+        })
+        .start()
+        .await
+        .expect("the fake starts")
+}
+
+async fn import(fake: &MockServer, file: &str) -> std::process::Output {
+    let mut args = vec!["import", file, "--max-rate", "500", "--concurrency", "16"];
+    args.extend(WINDOW);
+    run(against(fake), &args).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn importing_the_same_calendar_twice_leaves_exactly_one_meeting_per_occurrence() {
+    let fake = fake().await;
+    let file = calendar_of_2000();
+    for round in 1..=2 {
+        let output = import(&fake, file.as_str()).await;
+        assert_exit(&output, 0);
+        assert!(
+            stderr(&output).contains("summary: 1004 events read, 2000 meetings in 2027-01-01..2027-12-31; 2000 sent, 0 failed"),
+            "round {round}: {}",
+            stderr(&output)
+        );
+        assert_eq!(fake.store().meetings().len(), 2000, "round {round}");
+    }
+    assert_eq!(fake.requests(Operation::FindOrCreateMeeting), 4000);
+    assert_eq!(
+        fake.rate_limited(),
+        0,
+        "pacing keeps the import under the fake's limit"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_on_the_way_in_and_out_still_leave_exactly_one_meeting_per_occurrence() {
+    let fake = fake().await;
+    // One request in five fails: 5xx before processing, dropped before processing, or dropped after
+    // the meeting was created (the answer is lost; the retry must find it, not duplicate it).
+    fake.faults().add_rule(FaultRule {
+        operations: vec![Operation::FindOrCreateMeeting],
+        rate: 0.2,
+        faults: vec![
+            Fault::Status(500),
+            Fault::Status(503),
+            Fault::Drop,
+            Fault::DropAfterProcessing,
+        ],
+    });
+    let file = calendar_of_2000();
+    let output = import(&fake, file.as_str()).await;
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("2000 sent, 0 failed"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fake.store().meetings().len(), 2000);
+    assert!(
+        fake.requests(Operation::FindOrCreateMeeting) > 2200,
+        "faults were injected and retried"
+    );
+
+    // And again, still under faults: nothing new.
+    let output = import(&fake, file.as_str()).await;
+    assert_exit(&output, 0);
+    assert_eq!(fake.store().meetings().len(), 2000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_finally_fails_is_counted_reported_and_exits_non_zero() {
+    let fake = fake().await;
+    // Nine requests in ten answer 500: many occurrences exhaust their 8 attempts (0.9^8 = 43%), the
+    // others get through.
+    fake.faults().add_rule(FaultRule {
+        operations: vec![Operation::FindOrCreateMeeting],
+        rate: 0.9,
+        faults: vec![Fault::Status(500)],
+    });
+    let file = TempFile::new("forty.ics", &generated_calendar(40, 0, 0));
+    let output = import(&fake, file.as_str()).await;
+    assert_exit(&output, 1);
+    let stored = fake.store().meetings().len();
+    let text = stderr(&output);
+    assert!(stored < 40, "some must have failed with these odds: {text}");
+    assert!(
+        text.contains(&format!("{stored} sent, {} failed", 40 - stored)),
+        "the summary matches the store ({stored} stored): {text}"
+    );
+    let failures = text
+        .lines()
+        .filter(|line| line.starts_with("failed single-"))
+        .count();
+    assert_eq!(
+        failures,
+        40 - stored,
+        "each failure is reported on its own line: {text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_names_each_occurrence_and_its_meeting() {
+    let fake = fake().await;
+    let file = TempFile::new("series.ics", &generated_calendar(2, 1, 3));
+    let mut command = against(&fake);
+    command.arg("--json");
+    let mut args = vec!["import", file.as_str()];
+    args.extend(WINDOW);
+    let output = run(command, &args).await;
+    assert_exit(&output, 0);
+    let lines = common::json_lines(&output);
+    assert_eq!(lines.len(), 5);
+    let stored: Vec<String> = fake
+        .store()
+        .meetings()
+        .iter()
+        .map(|m| m["id"]["meeting_id"].as_str().unwrap().to_string())
+        .collect();
+    for line in &lines {
+        assert!(
+            stored.contains(&line["meeting_id"].as_str().unwrap().to_string()),
+            "{line}"
+        );
+        let recurring = line["ical_uid"].as_str().unwrap().starts_with("series-");
+        assert_eq!(line["original_start_time"].is_string(), recurring, "{line}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_is_not_a_calendar_stops_the_import_before_anything_is_sent() {
+    let fake = fake().await;
+    let good = TempFile::new("good.ics", &generated_calendar(3, 0, 0));
+    let bad = TempFile::new("contacts.csv", "name,email\nAda,ada@example.com\n");
+    let mut args = vec!["import", good.as_str(), bad.as_str()];
+    args.extend(WINDOW);
+    let output = run(against(&fake), &args).await;
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("contacts.csv is not an iCalendar file"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fake.total_requests(), 0);
+}
