@@ -110,7 +110,8 @@ pub fn fields(pairs: &[(&str, String)]) -> Result<(), Failure> {
     let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut text = String::new();
     for (key, value) in pairs {
-        text.push_str(&format!("{key:width$}  {value}\n"));
+        text.push_str(format!("{key:width$}  {value}").trim_end());
+        text.push('\n');
     }
     write_out(format_args!("{text}"))
 }

@@ -1,0 +1,425 @@
+//! The command line as a person uses it: help, bad flags, a missing or wrong token, and tables and JSON
+//! lines for meetings, call recordings and transcripts, with the binary run as a process against the fake.
+
+mod common;
+
+use std::time::Duration;
+
+use attio_meetings_mock::{MockServer, Segment};
+use common::{against, assert_exit, command, json_lines, run, stderr, stdout};
+use serde_json::json;
+
+async fn fake() -> MockServer {
+    MockServer::builder()
+        .processing_time(Duration::from_millis(300))
+        .start()
+        .await
+        .expect("the fake starts")
+}
+
+fn seed_meeting(fake: &MockServer, title: &str, start: &str, end: &str, email: &str) -> uuid::Uuid {
+    fake.store()
+        .seed_meeting(
+            &json!({"data": {
+                "title": title, "description": "Agenda: pricing", "is_all_day": false,
+                "start": {"datetime": start, "timezone": "Europe/Paris"},
+                "end": {"datetime": end, "timezone": "Europe/Paris"},
+                "participants": [{"email_address": email, "is_organizer": true, "status": "accepted"}],
+                "external_ref": title,
+            }}),
+            None,
+        )
+        .expect("the meeting is seeded")
+}
+
+#[tokio::test]
+async fn help_lists_the_commands_and_every_command_has_help_with_examples() {
+    let output = run(command(), &["--help"]).await;
+    assert_exit(&output, 0);
+    for name in [
+        "meetings",
+        "recordings",
+        "transcript",
+        "import",
+        "ATTIO_API_KEY",
+        "--json",
+    ] {
+        assert!(
+            stdout(&output).contains(name),
+            "{name} in:\n{}",
+            stdout(&output)
+        );
+    }
+    for args in [
+        &["meetings", "list", "--help"][..],
+        &["meetings", "create", "--help"],
+        &["transcript", "--help"],
+        &["import", "--help"],
+        &["recordings", "create", "--help"],
+    ] {
+        let output = run(command(), args).await;
+        assert_exit(&output, 0);
+        assert!(
+            stdout(&output).contains("Example"),
+            "{args:?}:\n{}",
+            stdout(&output)
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_flags_are_usage_errors_with_exit_code_2() {
+    for (args, says) in [
+        (&["meetings", "list", "--sort", "sideways"][..], "sideways"),
+        (
+            &["meetings", "list", "--linked-record", "companies"],
+            "OBJECT:ID",
+        ),
+        (
+            &["meetings", "list", "--from", "last tuesday"],
+            "YYYY-MM-DD",
+        ),
+        (&["meetings", "get", "not-a-uuid"], "not-a-uuid"),
+        (&["transcript", "--format", "doc"], "doc"),
+        (&["import"], "FILE.ics"),
+        (
+            &[
+                "meetings",
+                "create",
+                "--title",
+                "x",
+                "--all-day",
+                "2026-12-09..2026-12-07",
+                "--external-id",
+                "x",
+            ],
+            "before",
+        ),
+    ] {
+        let output = run(command(), args).await;
+        assert_exit(&output, 2);
+        assert!(
+            stderr(&output).contains(says),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn without_a_token_it_says_where_to_put_one() {
+    let output = run(command(), &["meetings", "list"]).await;
+    assert_exit(&output, 1);
+    let text = stderr(&output);
+    assert!(
+        text.starts_with("error: no API token: set ATTIO_API_KEY or pass --token-file"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1, "one line: {text}");
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_reported_without_being_printed() {
+    let fake = fake().await;
+    let mut wrong = command();
+    wrong
+        .env("ATTIO_API_KEY", "sk-live-do-not-print-me")
+        .env("ATTIO_BASE_URL", fake.base_url());
+    let output = run(wrong, &["meetings", "list"]).await;
+    assert_exit(&output, 1);
+    let text = stderr(&output);
+    assert!(text.contains("check the token"), "{text}");
+    assert!(!text.contains("do-not-print-me") && !stdout(&output).contains("do-not-print-me"));
+
+    // From a file: the first line is the token.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("token");
+    std::fs::write(&path, format!("{}\n", fake.token())).unwrap();
+    let mut from_file = command();
+    from_file.env("ATTIO_BASE_URL", fake.base_url());
+    let output = run(
+        from_file,
+        &["meetings", "list", "--token-file", path.to_str().unwrap()],
+    )
+    .await;
+    assert_exit(&output, 0);
+}
+
+#[tokio::test]
+async fn meetings_list_prints_a_table_or_json_lines_and_applies_the_filters() {
+    let fake = fake().await;
+    seed_meeting(
+        &fake,
+        "Pricing call",
+        "2026-12-01T10:00:00+01:00",
+        "2026-12-01T11:00:00+01:00",
+        "ada@example.com",
+    );
+    seed_meeting(
+        &fake,
+        "Renewal",
+        "2026-12-02T15:00:00+01:00",
+        "2026-12-02T15:30:00+01:00",
+        "grace@example.com",
+    );
+    seed_meeting(
+        &fake,
+        "Last year",
+        "2025-12-02T15:00:00+01:00",
+        "2025-12-02T15:30:00+01:00",
+        "ada@example.com",
+    );
+
+    let output = run(
+        against(&fake),
+        &[
+            "meetings",
+            "list",
+            "--from",
+            "2026-01-01",
+            "--sort",
+            "start-asc",
+        ],
+    )
+    .await;
+    assert_exit(&output, 0);
+    let table = stdout(&output);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "{table}");
+    assert!(
+        lines[0].starts_with("ID ")
+            && lines[0].contains("START")
+            && lines[0].ends_with("PARTICIPANTS")
+    );
+    assert!(
+        lines[1].contains("2026-12-01 10:00 +01:00 (Europe/Paris)")
+            && lines[1].contains("Pricing call"),
+        "{table}"
+    );
+    assert!(lines[2].contains("Renewal"), "{table}");
+
+    let mut json = against(&fake);
+    json.arg("--json");
+    let output = run(
+        json,
+        &[
+            "meetings",
+            "list",
+            "--participant",
+            "ada@example.com",
+            "--sort",
+            "start-desc",
+        ],
+    )
+    .await;
+    assert_exit(&output, 0);
+    let titles: Vec<_> = json_lines(&output)
+        .iter()
+        .map(|m| m["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["Pricing call", "Last year"]);
+
+    let output = run(
+        against(&fake),
+        &["meetings", "list", "--limit", "1", "--sort", "start-asc"],
+    )
+    .await;
+    assert_eq!(
+        stdout(&output).lines().count(),
+        2,
+        "header and one meeting: {}",
+        stdout(&output)
+    );
+}
+
+#[tokio::test]
+async fn meetings_create_finds_or_creates_and_get_shows_it() {
+    let fake = fake().await;
+    let create = [
+        "meetings",
+        "create",
+        "--title",
+        "Kick-off",
+        "--start",
+        "2026-12-01T10:00:00+01:00",
+        "--end",
+        "2026-12-01T11:00:00+01:00",
+        "--timezone",
+        "Europe/Paris",
+        "--organizer",
+        "ada@example.com",
+        "--participant",
+        "grace@example.com",
+        "--external-id",
+        "kickoff-2026",
+    ];
+    let mut json = against(&fake);
+    json.arg("--json");
+    let first = run(json, &create).await;
+    assert_exit(&first, 0);
+    let meeting = &json_lines(&first)[0];
+    assert_eq!(meeting["title"], "Kick-off");
+    assert_eq!(meeting["participants"].as_array().unwrap().len(), 2);
+    let id = meeting["id"]["meeting_id"].as_str().unwrap().to_string();
+
+    let again = run(against(&fake), &create).await;
+    assert_exit(&again, 0);
+    assert_eq!(
+        fake.store().meetings().len(),
+        1,
+        "the same external id finds the same meeting"
+    );
+
+    let shown = run(against(&fake), &["meetings", "get", &id]).await;
+    assert_exit(&shown, 0);
+    let text = stdout(&shown);
+    assert!(field(&text, "id", &id), "{text}");
+    assert!(
+        text.contains("grace@example.com (pending)")
+            && text.contains("ada@example.com (accepted, organizer)"),
+        "{text}"
+    );
+
+    let all_day = run(
+        against(&fake),
+        &[
+            "meetings",
+            "create",
+            "--title",
+            "Offsite",
+            "--all-day",
+            "2026-12-07..2026-12-09",
+            "--external-id",
+            "offsite",
+        ],
+    )
+    .await;
+    assert_exit(&all_day, 0);
+    let text = stdout(&all_day);
+    assert!(
+        field(&text, "start", "2026-12-07") && field(&text, "end", "2026-12-10"),
+        "the last day is included: {text}"
+    );
+
+    let missing = run(
+        against(&fake),
+        &["meetings", "get", &uuid::Uuid::nil().to_string()],
+    )
+    .await;
+    assert_exit(&missing, 1);
+    assert!(
+        stderr(&missing).contains("check the id"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[tokio::test]
+async fn recordings_and_transcripts_in_every_format() {
+    let fake = fake().await;
+    let meeting = seed_meeting(
+        &fake,
+        "Demo",
+        "2026-12-01T10:00:00+01:00",
+        "2026-12-01T11:00:00+01:00",
+        "ada@example.com",
+    );
+    let segments = vec![
+        Segment {
+            speaker: "Ada".into(),
+            speech: "Shall we start?".into(),
+            start_time: 0.5,
+            end_time: 2.0,
+        },
+        Segment {
+            speaker: "Grace".into(),
+            speech: "Yes.".into(),
+            start_time: 2.5,
+            end_time: 3.25,
+        },
+    ];
+    let recording = fake
+        .store()
+        .seed_call_recording(meeting, "https://example.com/demo.mp4", false, segments)
+        .expect("the recording is seeded");
+    let (meeting, recording) = (meeting.to_string(), recording.to_string());
+
+    let listed = run(against(&fake), &["recordings", "list", &meeting]).await;
+    assert_exit(&listed, 0);
+    assert!(
+        stdout(&listed).contains(&recording) && stdout(&listed).contains("completed"),
+        "{}",
+        stdout(&listed)
+    );
+
+    let text = run(against(&fake), &["transcript", &meeting, &recording]).await;
+    assert_exit(&text, 0);
+    assert_eq!(
+        stdout(&text),
+        "[00:00:00] Ada: Shall we start?\n\n[00:00:02] Grace: Yes.\n"
+    );
+    let srt = run(
+        against(&fake),
+        &["transcript", &meeting, &recording, "--format", "srt"],
+    )
+    .await;
+    assert!(
+        stdout(&srt).starts_with("1\n00:00:00,500 --> 00:00:02,000\nAda: Shall we start?\n\n2\n"),
+        "{}",
+        stdout(&srt)
+    );
+    let vtt = run(
+        against(&fake),
+        &["transcript", &meeting, &recording, "--format", "vtt"],
+    )
+    .await;
+    assert!(
+        stdout(&vtt).starts_with("WEBVTT\n\n00:00:00.500 --> 00:00:02.000\n<v Ada>Shall we start?"),
+        "{}",
+        stdout(&vtt)
+    );
+    let json = run(
+        against(&fake),
+        &["transcript", &meeting, &recording, "--format", "json"],
+    )
+    .await;
+    assert_eq!(json_lines(&json)[1]["speaker"]["name"], "Grace");
+
+    // A new recording is processing; --wait waits for it, then the transcript is there.
+    let mut create = against(&fake);
+    create.arg("--json");
+    let created = run(
+        create,
+        &[
+            "recordings",
+            "create",
+            &meeting,
+            "--video-url",
+            "https://example.com/b.mp4",
+        ],
+    )
+    .await;
+    assert_exit(&created, 0);
+    let new = json_lines(&created)[0]["id"]["call_recording_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let waited = run(against(&fake), &["transcript", &meeting, &new, "--wait"]).await;
+    assert_exit(&waited, 0);
+    assert!(!stdout(&waited).is_empty());
+
+    let deleted = run(against(&fake), &["recordings", "delete", &meeting, &new]).await;
+    assert_exit(&deleted, 0);
+    assert!(stderr(&deleted).contains(&format!("deleted call recording {new}")));
+    let gone = run(against(&fake), &["recordings", "get", &meeting, &new]).await;
+    assert_exit(&gone, 1);
+}
+
+/// Whether a key-value listing has `key` with `value`.
+fn field(listing: &str, key: &str, value: &str) -> bool {
+    listing.lines().any(|line| {
+        line.split_once("  ")
+            .is_some_and(|(k, v)| k == key && v.trim() == value)
+    })
+}
