@@ -37,6 +37,11 @@ pub fn occurrences(
     for rule in &set.rules {
         rrule_set = rrule_set.rrule(rule_for(rule, &start, zones, dt_start)?);
     }
+    // Without a rule, the set is DTSTART and the RDATEs (RFC 5545 3.8.5.2); the crate yields only the
+    // RDATEs then.
+    if set.rules.is_empty() {
+        rrule_set = rrule_set.rdate(dt_start);
+    }
     for rdate in &set.rdates {
         rrule_set = rrule_set.rdate(to_rrule(rdate, zone));
     }

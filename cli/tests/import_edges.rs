@@ -1,0 +1,204 @@
+//! `import --dry-run` on the cases the exporter-shaped fixtures do not cover: `RDATE`, events without an
+//! end, several files at once, `--provider` over `PRODID`, and the edges of the window.
+
+mod common;
+
+use common::{TempFile, assert_exit, command, json_lines, run, run_with_stdin, stderr};
+use serde_json::Value;
+
+fn calendar(prodid: &str, events: &str) -> String {
+    format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{prodid}\r\n{events}END:VCALENDAR\r\n")
+}
+
+const GOOGLE: &str = "-//Google Inc//Google Calendar 70.9054//EN";
+
+async fn dry_run(ics: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["import", "--dry-run"];
+    args.extend(extra);
+    args.push("-");
+    let output = run_with_stdin(command(), &args, ics.as_bytes().to_vec()).await;
+    assert_exit(&output, 0);
+    json_lines(&output)
+        .into_iter()
+        .map(|body| body["data"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn rdate_adds_occurrences_to_the_rule_and_to_an_event_without_one() {
+    let ics = calendar(
+        GOOGLE,
+        "BEGIN:VEVENT\r\nUID:r@x\r\nDTSTART;TZID=Europe/Paris:20270104T090000\r\nDTEND;TZID=Europe/Paris:20270104T093000\r\n\
+         RRULE:FREQ=WEEKLY;COUNT=2\r\nRDATE;TZID=Europe/Paris:20270301T090000,20270401T090000\r\nEND:VEVENT\r\n",
+    );
+    let meetings = dry_run(&ics, &["--since", "2027-01-01", "--until", "2027-12-31"]).await;
+    let starts: Vec<&str> = meetings
+        .iter()
+        .map(|m| m["external_ref"]["original_start_time"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2027-01-04T09:00:00+01:00",
+            "2027-01-11T09:00:00+01:00",
+            "2027-03-01T09:00:00+01:00",
+            "2027-04-01T09:00:00+02:00"
+        ]
+    );
+    // Each occurrence lasts as long as the first.
+    assert_eq!(meetings[3]["end"]["datetime"], "2027-04-01T09:30:00+02:00");
+
+    // Without a rule, the occurrences are DTSTART and the RDATEs.
+    let ics = calendar(
+        GOOGLE,
+        "BEGIN:VEVENT\r\nUID:only-rdates@x\r\nDTSTART:20270104T090000Z\r\nRDATE:20270201T090000Z\r\nEND:VEVENT\r\n",
+    );
+    let meetings = dry_run(&ics, &["--since", "2027-01-01", "--until", "2027-12-31"]).await;
+    let starts: Vec<&str> = meetings
+        .iter()
+        .map(|m| m["start"]["datetime"].as_str().unwrap())
+        .collect();
+    assert_eq!(starts, ["2027-01-04T09:00:00Z", "2027-02-01T09:00:00Z"]);
+    assert!(
+        meetings
+            .iter()
+            .all(|m| m["external_ref"]["is_recurring"] == true)
+    );
+}
+
+#[tokio::test]
+async fn an_event_without_an_end_lasts_its_day_or_is_an_instant() {
+    let ics = calendar(
+        GOOGLE,
+        "BEGIN:VEVENT\r\nUID:day@x\r\nDTSTART;VALUE=DATE:20270310\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:instant@x\r\nDTSTART;TZID=Europe/Paris:20270310T120000\r\nEND:VEVENT\r\n",
+    );
+    let meetings = dry_run(&ics, &["--since", "2027-01-01", "--until", "2027-12-31"]).await;
+    let day = meetings
+        .iter()
+        .find(|m| m["external_ref"]["ical_uid"] == "day@x")
+        .unwrap();
+    assert_eq!(
+        (&day["start"]["date"], &day["end"]["date"]),
+        (&"2027-03-10".into(), &"2027-03-11".into())
+    );
+    let instant = meetings
+        .iter()
+        .find(|m| m["external_ref"]["ical_uid"] == "instant@x")
+        .unwrap();
+    assert_eq!(instant["start"], instant["end"]);
+}
+
+#[tokio::test]
+async fn the_provider_flag_wins_over_prodid() {
+    let ics = calendar(
+        GOOGLE,
+        "BEGIN:VEVENT\r\nUID:p@x\r\nDTSTART:20270310T120000Z\r\nEND:VEVENT\r\n",
+    );
+    let meetings = dry_run(
+        &ics,
+        &[
+            "--provider",
+            "microsoft",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-12-31",
+        ],
+    )
+    .await;
+    assert_eq!(meetings[0]["external_ref"]["provider"], "microsoft");
+}
+
+#[tokio::test]
+async fn the_window_includes_its_first_instant_and_the_whole_last_day() {
+    let ics = calendar(
+        GOOGLE,
+        "BEGIN:VEVENT\r\nUID:daily@x\r\nDTSTART:20270101T000000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=HOURLY;INTERVAL=12\r\nEND:VEVENT\r\n",
+    );
+    let meetings = dry_run(&ics, &["--since", "2027-01-02", "--until", "2027-01-03"]).await;
+    let starts: Vec<&str> = meetings
+        .iter()
+        .map(|m| m["start"]["datetime"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2027-01-02T00:00:00Z",
+            "2027-01-02T12:00:00Z",
+            "2027-01-03T00:00:00Z",
+            "2027-01-03T12:00:00Z"
+        ]
+    );
+
+    let output = run(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-03",
+            "--until",
+            "2027-01-02",
+            "x.ics",
+        ],
+    )
+    .await;
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("must be after"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn several_files_are_read_in_one_import_and_counted_together() {
+    let one = TempFile::new(
+        "one.ics",
+        &calendar(
+            GOOGLE,
+            "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270310T120000Z\r\nEND:VEVENT\r\n",
+        ),
+    );
+    let two = TempFile::new(
+        "two.ics",
+        &calendar(
+            "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
+            "BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20270311T120000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:c@x\r\nEND:VEVENT\r\n",
+        ),
+    );
+    let output = run(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-12-31",
+            one.as_str(),
+            two.as_str(),
+        ],
+    )
+    .await;
+    assert_exit(&output, 0);
+    let providers: Vec<Value> = json_lines(&output)
+        .iter()
+        .map(|b| b["data"]["external_ref"]["provider"].clone())
+        .collect();
+    assert_eq!(
+        providers,
+        ["google", "microsoft"],
+        "each file's provider from its own PRODID"
+    );
+    let text = stderr(&output);
+    assert!(
+        text.contains(&format!(
+            "skipped c@x ({} line 8): it has no DTSTART",
+            two.as_str()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("summary: 3 events read, 2 meetings in 2027-01-01..2027-12-31; dry run: nothing sent; 1 skipped"), "{text}");
+}
