@@ -67,7 +67,7 @@ impl Table {
 
     /// Prints the table (after the rows are known: widths depend on them).
     pub fn print(&self) -> Result<(), Failure> {
-        let columns = self.rows[0].len();
+        let columns = self.rows.first().map_or(0, Vec::len);
         let widths: Vec<usize> = (0..columns)
             .map(|c| {
                 self.rows
@@ -84,7 +84,8 @@ impl Table {
                 if c + 1 == columns {
                     line.push_str(cell);
                 } else {
-                    let pad = widths[c] - cell.chars().count();
+                    let width = widths.get(c).copied().unwrap_or(0);
+                    let pad = width.saturating_sub(cell.chars().count());
                     line.push_str(cell);
                     line.push_str(&" ".repeat(pad + 2));
                 }

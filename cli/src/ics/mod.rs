@@ -70,11 +70,10 @@ pub enum FileError {
 
 /// Reads one file's calendars.
 pub fn read(text: &str, options: &Options) -> Result<Read, FileError> {
-    if !text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .to_ascii_uppercase()
-        .starts_with("BEGIN:VCALENDAR")
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if !head
+        .get(..15)
+        .is_some_and(|begin| begin.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
     {
         return Err(FileError::NotICalendar(
             "it does not start with BEGIN:VCALENDAR".into(),
