@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use attio_meetings::BoxStream;
+use futures_util::TryStreamExt;
 use serde::Serialize;
 
 use crate::failure::Failure;
@@ -26,6 +28,42 @@ impl Output {
             .map_err(|e| Failure::new(format!("cannot print as JSON: {e}")))?;
         write_out(format_args!("{text}\n"))
     }
+}
+
+/// Prints the items of a listing (at most `limit`) as JSON lines as they arrive, or as a table at the
+/// end; `doing` names the call in an error, `none` is said on stderr when there is nothing.
+pub async fn list<T: Serialize>(
+    out: &Output,
+    mut items: BoxStream<T>,
+    limit: Option<usize>,
+    doing: &str,
+    none: &str,
+    header: &[&str],
+    row: impl Fn(&T) -> Vec<String>,
+) -> Result<(), Failure> {
+    let mut table = Table::new(header);
+    let mut count = 0;
+    while limit.is_none_or(|limit| count < limit) {
+        let Some(item) = items
+            .try_next()
+            .await
+            .map_err(|e| Failure::api(doing, &e))?
+        else {
+            break;
+        };
+        count += 1;
+        if out.json() {
+            out.line(&item)?;
+        } else {
+            table.row(row(&item));
+        }
+    }
+    if count == 0 {
+        eprintln!("{none}");
+    } else if !out.json() {
+        table.print()?;
+    }
+    Ok(())
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
@@ -59,10 +97,6 @@ impl Table {
                 .map(|c| clip(&c.replace(['\n', '\t'], " ")))
                 .collect(),
         );
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.len() == 1
     }
 
     /// Prints the table (after the rows are known: widths depend on them).

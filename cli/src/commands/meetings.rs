@@ -7,11 +7,10 @@ use attio_meetings::types::{
     ParticipantStatus,
 };
 use chrono::Utc;
-use futures_util::TryStreamExt;
 
 use crate::args::{CreateMeetingArgs, Global, ListMeetingsArgs, Meetings, Sort, When};
 use crate::failure::Failure;
-use crate::output::{Output, Table, fields};
+use crate::output::{self, Output, fields};
 
 pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<ExitCode, Failure> {
     let client = super::connect(global)?;
@@ -67,41 +66,24 @@ async fn list(
             Sort::StartDesc => MeetingSort::StartDesc,
         });
     }
-    if let Some(limit) = args.limit {
-        // Fewer, fuller pages when only a few are wanted.
-        request = request.limit(limit.clamp(1, 200) as u32);
-    }
-    let mut meetings = request.stream();
-    let mut table = Table::new(&["ID", "START", "END", "TITLE", "PARTICIPANTS"]);
-    let mut count = 0;
-    while args.limit.is_none_or(|limit| count < limit) {
-        let Some(meeting) = meetings
-            .try_next()
-            .await
-            .map_err(|e| Failure::api("listing meetings", &e))?
-        else {
-            break;
-        };
-        count += 1;
-        if out.json() {
-            out.line(&meeting)?;
-        } else {
-            table.row(vec![
+    output::list(
+        out,
+        request.stream(),
+        args.limit,
+        "listing meetings",
+        "no meetings match",
+        &["ID", "START", "END", "TITLE", "PARTICIPANTS"],
+        |meeting| {
+            vec![
                 meeting.id.meeting_id.to_string(),
                 time(&meeting.start),
                 time(&meeting.end),
                 meeting.title.clone(),
                 meeting.participants.len().to_string(),
-            ]);
-        }
-    }
-    if !out.json() {
-        if table.is_empty() {
-            eprintln!("no meetings match");
-        } else {
-            table.print()?;
-        }
-    }
+            ]
+        },
+    )
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,36 +3,24 @@
 use std::process::ExitCode;
 
 use attio_meetings::types::CallRecording;
-use futures_util::TryStreamExt;
 
 use crate::args::{Global, Recordings};
 use crate::failure::Failure;
-use crate::output::{Output, Table, fields};
+use crate::output::{self, Output, fields};
 
 pub async fn run(global: &Global, out: &Output, command: Recordings) -> Result<ExitCode, Failure> {
     let client = super::connect(global)?;
     match command {
         Recordings::List { meeting, limit } => {
-            let mut request = client.call_recordings(meeting).list();
-            if let Some(limit) = limit {
-                request = request.limit(limit.clamp(1, 200) as u32);
-            }
-            let mut recordings = request.stream();
-            let mut table = Table::new(&["ID", "STATUS", "CREATED", "WEB URL"]);
-            let mut count = 0;
-            while limit.is_none_or(|limit| count < limit) {
-                let Some(recording) = recordings
-                    .try_next()
-                    .await
-                    .map_err(|e| Failure::api("listing call recordings", &e))?
-                else {
-                    break;
-                };
-                count += 1;
-                if out.json() {
-                    out.line(&recording)?;
-                } else {
-                    table.row(vec![
+            output::list(
+                out,
+                client.call_recordings(meeting).list().stream(),
+                limit,
+                "listing call recordings",
+                "the meeting has no call recordings",
+                &["ID", "STATUS", "CREATED", "WEB URL"],
+                |recording| {
+                    vec![
                         recording.id.call_recording_id.to_string(),
                         recording.status.as_str().to_string(),
                         recording
@@ -40,16 +28,10 @@ pub async fn run(global: &Global, out: &Output, command: Recordings) -> Result<E
                             .format("%Y-%m-%d %H:%M %:z")
                             .to_string(),
                         recording.web_url.clone(),
-                    ]);
-                }
-            }
-            if !out.json() {
-                if table.is_empty() {
-                    eprintln!("the meeting has no call recordings");
-                } else {
-                    table.print()?;
-                }
-            }
+                    ]
+                },
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Recordings::Get { meeting, recording } => {
