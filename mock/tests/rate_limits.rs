@@ -49,10 +49,13 @@ async fn a_burst_of_reads_is_rate_limited_with_an_http_date() {
         windows >= 4 || !limited.is_empty(),
         "nothing limited over {windows} windows"
     );
+    assert_eq!(server.rate_limited(), limited.len() as u64, "every refusal is counted");
     for reply in limited {
         assert_rate_limited(reply);
     }
     assert_eq!(server.requests(Operation::ListMeetings), 20);
+    server.reset_requests();
+    assert_eq!(server.rate_limited(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
