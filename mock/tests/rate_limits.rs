@@ -49,7 +49,11 @@ async fn a_burst_of_reads_is_rate_limited_with_an_http_date() {
         windows >= 4 || !limited.is_empty(),
         "nothing limited over {windows} windows"
     );
-    assert_eq!(server.rate_limited(), limited.len() as u64, "every refusal is counted");
+    assert_eq!(
+        server.rate_limited(),
+        limited.len() as u64,
+        "every refusal is counted"
+    );
     for reply in limited {
         assert_rate_limited(reply);
     }

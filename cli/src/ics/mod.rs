@@ -202,98 +202,119 @@ fn read_calendar(
         }
     }
 
-    let window = &options.window;
     for (uid, (master, overrides)) in by_uid {
-        let recurring = master
-            .as_ref()
-            .is_some_and(|m| !m.recurrence.rules.is_empty() || !m.recurrence.rdates.is_empty())
-            || !overrides.is_empty();
-        // Each occurrence by its original start, with the event it comes from (an override or not).
-        let mut starts: Vec<(EventTime, &Event<'_>, bool)> = Vec::new();
-        if let Some(master) = &master {
-            if master.cancelled {
-                read.cancelled += 1;
-                continue;
-            }
-            if recurring {
-                match recur::occurrences(master.start, &master.recurrence, &zones, window) {
-                    Ok((found, truncated)) => {
-                        if truncated {
-                            read.skipped.push(Skipped {
-                                uid: uid.into(),
-                                line: master.line,
-                                reason: format!("the series has more than {} occurrences in the window; the rest are left out", recur::MAX_PER_SERIES),
-                            });
-                        }
-                        starts.extend(found.into_iter().map(|at| (at, master, false)));
-                    }
-                    Err(reason) => {
-                        read.skipped.push(Skipped {
-                            uid: uid.into(),
-                            line: master.line,
-                            reason,
-                        });
-                        continue;
-                    }
-                }
-            } else if in_window(&master.start, window) {
-                starts.push((master.start, master, true));
-            }
-        }
-        // An override replaces the occurrence it names; one whose occurrence the rules do not produce
-        // (or whose series is missing) still stands for that occurrence.
-        for replacement in &overrides {
-            let Some(original) = replacement.replaces else {
-                continue;
-            };
-            match starts
-                .iter_mut()
-                .find(|(at, ..)| at.instant() == original.instant())
-            {
-                Some(slot) => *slot = (original, replacement, true),
-                None if in_window(&original, window) => starts.push((original, replacement, true)),
-                None => {}
-            }
-        }
-        starts.sort_by_key(|(at, ..)| at.instant());
-        for (original, event, own_times) in starts {
-            if event.cancelled {
-                read.cancelled += 1;
-                continue;
-            }
-            let (start, end) = if own_times {
-                (event.start, event.end)
-            } else {
-                shifted(event, original)
-            };
-            let reference = ExternalRef::ical(uid, provider.clone());
-            let reference = if recurring {
-                reference.recurring(Some(original_instant(original)))
-            } else {
-                reference
-            };
-            let meeting = NewMeeting::builder()
-                .title(event.title.clone())
-                .description(event.description.clone())
-                .start(meeting_time(start))
-                .end(meeting_time(end))
-                .is_all_day(matches!(start, EventTime::Date(_)))
-                .participants(event.participants.clone())
-                .external_ref(reference);
-            match NewMeeting::try_from(meeting) {
-                Ok(meeting) => read.meetings.push(Planned {
-                    uid: uid.into(),
-                    meeting,
-                }),
-                Err(e) => read.skipped.push(Skipped {
-                    uid: uid.into(),
-                    line: event.line,
-                    reason: e.to_string(),
-                }),
-            }
-        }
+        plan_series(
+            uid,
+            master.as_ref(),
+            &overrides,
+            &provider,
+            &zones,
+            &options.window,
+            read,
+        );
     }
     Ok(())
+}
+
+/// The meetings of one UID: a single event, or the occurrences of a series in the window, each replaced
+/// by its override when there is one.
+fn plan_series(
+    uid: &str,
+    master: Option<&Event<'_>>,
+    overrides: &[Event<'_>],
+    provider: &CalendarProvider,
+    zones: &Zones<'_>,
+    window: &Window,
+    read: &mut Read,
+) {
+    let recurring = master
+        .is_some_and(|m| !m.recurrence.rules.is_empty() || !m.recurrence.rdates.is_empty())
+        || !overrides.is_empty();
+    // Each occurrence by its original start, with the event it comes from and whether its own times
+    // apply (an override, a single event) or the master's shifted to the occurrence.
+    let mut starts: Vec<(EventTime, &Event<'_>, bool)> = Vec::new();
+    if let Some(master) = master {
+        if master.cancelled {
+            read.cancelled += 1;
+            return;
+        }
+        if recurring {
+            let skip = |reason| Skipped {
+                uid: uid.into(),
+                line: master.line,
+                reason,
+            };
+            match recur::occurrences(master.start, &master.recurrence, zones, window) {
+                Ok((found, truncated)) => {
+                    if truncated {
+                        read.skipped.push(skip(format!(
+                            "the series has more than {} occurrences in the window; the rest are left out",
+                            recur::MAX_PER_SERIES
+                        )));
+                    }
+                    starts.extend(found.into_iter().map(|at| (at, master, false)));
+                }
+                Err(reason) => {
+                    read.skipped.push(skip(reason));
+                    return;
+                }
+            }
+        } else if in_window(&master.start, window) {
+            starts.push((master.start, master, true));
+        }
+    }
+    // An override replaces the occurrence it names; one whose occurrence the rules do not produce
+    // (or whose series is missing) still stands for that occurrence.
+    for replacement in overrides {
+        let Some(original) = replacement.replaces else {
+            continue;
+        };
+        match starts
+            .iter_mut()
+            .find(|(at, ..)| at.instant() == original.instant())
+        {
+            Some(slot) => *slot = (original, replacement, true),
+            None if in_window(&original, window) => starts.push((original, replacement, true)),
+            None => {}
+        }
+    }
+    starts.sort_by_key(|(at, ..)| at.instant());
+    for (original, event, own_times) in starts {
+        if event.cancelled {
+            read.cancelled += 1;
+            continue;
+        }
+        let (start, end) = if own_times {
+            (event.start, event.end)
+        } else {
+            shifted(event, original)
+        };
+        let reference = ExternalRef::ical(uid, provider.clone());
+        let reference = if recurring {
+            reference.recurring(Some(original_instant(original)))
+        } else {
+            reference
+        };
+        let meeting = NewMeeting::builder()
+            .title(event.title.clone())
+            .description(event.description.clone())
+            .start(meeting_time(start))
+            .end(meeting_time(end))
+            .is_all_day(matches!(start, EventTime::Date(_)))
+            .participants(event.participants.clone())
+            .external_ref(reference);
+        match NewMeeting::try_from(meeting) {
+            Ok(meeting) => read.meetings.push(Planned {
+                uid: uid.into(),
+                meeting,
+            }),
+            Err(e) => read.skipped.push(Skipped {
+                uid: uid.into(),
+                line: event.line,
+                reason: e.to_string(),
+            }),
+        }
+    }
 }
 
 /// An occurrence of the master: its start, and its end as long after as the master's.
