@@ -90,3 +90,26 @@ pub fn in_zone(zone: Tz, local: NaiveDateTime) -> Result<DateTime<Tz>, String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").expect("a local time")
+    }
+
+    #[test]
+    fn a_time_in_the_spring_gap_moves_forward_by_the_gap() {
+        // 01:30 does not exist in London on 2026-03-29 (01:00 GMT -> 02:00 BST).
+        let at = in_zone(chrono_tz::Europe::London, local("2026-03-29T01:30")).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-03-29T02:30:00+01:00");
+    }
+
+    #[test]
+    fn a_time_in_the_autumn_overlap_is_its_first_occurrence() {
+        // 01:30 happens twice in London on 2026-10-25: first in BST.
+        let at = in_zone(chrono_tz::Europe::London, local("2026-10-25T01:30")).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-10-25T01:30:00+01:00");
+    }
+}
