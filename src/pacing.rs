@@ -79,6 +79,18 @@ impl Pacing {
         )
     }
 
+    /// The same limits with fewer (or more) writes per second, at least 1: e.g. to leave room for other
+    /// jobs that write with the same token.
+    ///
+    /// ```
+    /// let pacing = attio_meetings::Pacing::attio().with_writes(10);
+    /// # let _ = pacing;
+    /// ```
+    pub fn with_writes(mut self, writes: u32) -> Self {
+        self.writes = NonZeroU32::new(writes).unwrap_or(NonZeroU32::MIN);
+        self
+    }
+
     fn with(reads: NonZeroU32, writes: NonZeroU32, own: Option<NonZeroU32>) -> Self {
         Self {
             reads,
@@ -448,6 +460,16 @@ mod tests {
         // Too close to the end of its second: the first permit waits for the next one.
         assert_eq!(slots.reserve(now, rule), 1_700_000_001 * SECOND);
         assert_eq!(slots.reserve(now, rule), 1_700_000_002 * SECOND);
+    }
+
+    #[test]
+    fn with_writes_changes_only_the_write_limit() {
+        let pacing = Pacing::attio().with_writes(10);
+        assert_eq!(
+            (pacing.reads.get(), pacing.writes.get(), pacing.own),
+            (100, 10, None)
+        );
+        assert_eq!(Pacing::attio().with_writes(0).writes.get(), 1);
     }
 
     #[test]

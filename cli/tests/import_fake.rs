@@ -163,3 +163,27 @@ async fn a_file_that_is_not_a_calendar_stops_the_import_before_anything_is_sent(
     );
     assert_eq!(fake.total_requests(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_rate_keeps_the_import_under_a_lower_limit() {
+    // A token whose writes are shared with another job: the fake allows 5 per second.
+    let fake = MockServer::builder()
+        .limits(Limits {
+            writes: Some(5),
+            ..Limits::default()
+        })
+        .start()
+        .await
+        .expect("the fake starts");
+    let file = TempFile::new("fifteen.ics", &generated_calendar(15, 0, 0));
+    let mut args = vec!["import", file.as_str(), "--max-rate", "5"];
+    args.extend(WINDOW);
+    let output = run(against(&fake), &args).await;
+    assert_exit(&output, 0);
+    assert_eq!(fake.store().meetings().len(), 15);
+    assert_eq!(
+        fake.rate_limited(),
+        0,
+        "paced at 5 per second, never refused"
+    );
+}

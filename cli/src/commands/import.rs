@@ -72,7 +72,7 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
         return Ok(ExitCode::SUCCESS);
     }
 
-    let client = super::connect_paced(global, Pacing::per_second(100, args.max_rate, 1))?;
+    let client = super::connect_paced(global, Pacing::attio().with_writes(args.max_rate))?;
     let interrupted = Arc::new(AtomicBool::new(false));
     watch_ctrl_c(interrupted.clone());
     let mut progress = Progress::new(planned.len() as u64);
