@@ -31,7 +31,7 @@ pub struct Global {
     /// Read the API token from this file (first line) instead of ATTIO_API_KEY.
     #[arg(long, global = true, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
-    /// Attio's address, e.g. a fake's (default https://api.attio.com).
+    /// Attio's address, e.g. a fake's (default: `https://api.attio.com`).
     #[arg(long, global = true, env = "ATTIO_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
     /// Print JSON lines (one object per item) instead of a table.
