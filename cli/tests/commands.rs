@@ -405,6 +405,13 @@ async fn recordings_and_transcripts_in_every_format() {
         .as_str()
         .unwrap()
         .to_string();
+    let early = run(against(&fake), &["transcript", &meeting, &new]).await;
+    assert_exit(&early, 1);
+    assert!(
+        stderr(&early).contains("still being processed") && stderr(&early).contains("--wait"),
+        "{}",
+        stderr(&early)
+    );
     let waited = run(against(&fake), &["transcript", &meeting, &new, "--wait"]).await;
     assert_exit(&waited, 0);
     assert!(!stdout(&waited).is_empty());

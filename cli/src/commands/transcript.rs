@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use attio_meetings::types::TranscriptSegment;
+use attio_meetings::types::{CallRecordingStatus, TranscriptSegment};
 
 use crate::args::{Format, Global, TranscriptArgs};
 use crate::failure::Failure;
@@ -24,6 +24,28 @@ pub async fn run(global: &Global, args: TranscriptArgs) -> Result<ExitCode, Fail
         .download()
         .await
         .map_err(|e| Failure::api("downloading the transcript", &e))?;
+    if transcript.transcript.is_empty() {
+        // Attio answers a recording still being processed with an empty transcript: say why, not nothing.
+        let recording = client
+            .call_recordings(args.meeting)
+            .get(args.recording)
+            .send()
+            .await
+            .map_err(|e| Failure::api("getting the call recording", &e))?;
+        match recording.status {
+            CallRecordingStatus::Processing => {
+                return Err(Failure::new(
+                    "the recording is still being processed, so it has no transcript yet (pass --wait to wait for it)",
+                ));
+            }
+            CallRecordingStatus::Failed => {
+                return Err(Failure::new(
+                    "the recording failed to process: it has no transcript",
+                ));
+            }
+            _ => eprintln!("the transcript is empty"),
+        }
+    }
     let format = if global.json {
         Format::Json
     } else {
