@@ -3,26 +3,14 @@
 
 mod common;
 
-use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
-use common::{TempFile, against, assert_exit, generated_calendar, run, stderr};
-
-const WINDOW: [&str; 4] = ["--since", "2027-01-01", "--until", "2027-12-31"];
+use attio_meetings_mock::{Fault, FaultRule, MockServer, Operation};
+use common::{
+    TempFile, WINDOW, against, assert_exit, fake_with_write_limit, generated_calendar, run, stderr,
+};
 
 /// A calendar of 2,000 meetings (1,000 one-off events and 4 daily series of 250) in a file.
 fn calendar_of_2000() -> TempFile {
     TempFile::new("two-thousand.ics", &generated_calendar(1000, 4, 250))
-}
-
-/// Fast enough for a test: the fake and the client both allow 500 writes per second.
-async fn fake() -> MockServer {
-    MockServer::builder()
-        .limits(Limits {
-            writes: Some(500),
-            ..Limits::default()
-        })
-        .start()
-        .await
-        .expect("the fake starts")
 }
 
 async fn import(fake: &MockServer, file: &str) -> std::process::Output {
@@ -33,7 +21,7 @@ async fn import(fake: &MockServer, file: &str) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn importing_the_same_calendar_twice_leaves_exactly_one_meeting_per_occurrence() {
-    let fake = fake().await;
+    let fake = fake_with_write_limit(500).await;
     let file = calendar_of_2000();
     for round in 1..=2 {
         let output = import(&fake, file.as_str()).await;
@@ -55,7 +43,7 @@ async fn importing_the_same_calendar_twice_leaves_exactly_one_meeting_per_occurr
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_on_the_way_in_and_out_still_leave_exactly_one_meeting_per_occurrence() {
-    let fake = fake().await;
+    let fake = fake_with_write_limit(500).await;
     // One request in ten fails (about 200 per import): 5xx before processing, dropped before processing,
     // or dropped after the meeting was created (the answer is lost; the retry must find it, not
     // duplicate it). An occurrence fails for good only after 8 faults in a row (10^-8).
@@ -91,7 +79,7 @@ async fn faults_on_the_way_in_and_out_still_leave_exactly_one_meeting_per_occurr
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_finally_fails_is_counted_reported_and_exits_non_zero() {
-    let fake = fake().await;
+    let fake = fake_with_write_limit(500).await;
     // Nine requests in ten answer 500: many occurrences exhaust their 8 attempts (0.9^8 = 43%), the
     // others get through.
     fake.faults().add_rule(FaultRule {
@@ -122,7 +110,7 @@ async fn what_finally_fails_is_counted_reported_and_exits_non_zero() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_output_names_each_occurrence_and_its_meeting() {
-    let fake = fake().await;
+    let fake = fake_with_write_limit(500).await;
     let file = TempFile::new("series.ics", &generated_calendar(2, 1, 3));
     let mut command = against(&fake);
     command.arg("--json");
@@ -150,7 +138,7 @@ async fn json_output_names_each_occurrence_and_its_meeting() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_that_is_not_a_calendar_stops_the_import_before_anything_is_sent() {
-    let fake = fake().await;
+    let fake = fake_with_write_limit(500).await;
     let good = TempFile::new("good.ics", &generated_calendar(3, 0, 0));
     let bad = TempFile::new("contacts.csv", "name,email\nAda,ada@example.com\n");
     let mut args = vec!["import", good.as_str(), bad.as_str()];
@@ -168,14 +156,7 @@ async fn a_file_that_is_not_a_calendar_stops_the_import_before_anything_is_sent(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn max_rate_keeps_the_import_under_a_lower_limit() {
     // A token whose writes are shared with another job: the fake allows 5 per second.
-    let fake = MockServer::builder()
-        .limits(Limits {
-            writes: Some(5),
-            ..Limits::default()
-        })
-        .start()
-        .await
-        .expect("the fake starts");
+    let fake = fake_with_write_limit(5).await;
     let file = TempFile::new("fifteen.ics", &generated_calendar(15, 0, 0));
     let mut args = vec!["import", file.as_str(), "--max-rate", "5"];
     args.extend(WINDOW);

@@ -3,22 +3,11 @@
 
 mod common;
 
-use attio_meetings_mock::{Limits, MockServer};
-use common::{TempFile, against, assert_exit, generated_calendar, run, stderr};
+use attio_meetings_mock::MockServer;
+use common::{
+    TempFile, WINDOW, against, assert_exit, fake_with_write_limit, generated_calendar, run, stderr,
+};
 use rexpect::process::WaitStatus;
-
-const WINDOW: [&str; 4] = ["--since", "2027-01-01", "--until", "2027-12-31"];
-
-async fn fake() -> MockServer {
-    MockServer::builder()
-        .limits(Limits {
-            writes: Some(100),
-            ..Limits::default()
-        })
-        .start()
-        .await
-        .expect("the fake starts")
-}
 
 /// The import of `file` at `rate` writes per second, in a pseudo-terminal.
 fn in_terminal(fake: &MockServer, file: &TempFile, rate: &str) -> rexpect::session::PtySession {
@@ -38,7 +27,7 @@ fn exit_code(session: &rexpect::session::PtySession) -> Option<i32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_terminal_shows_a_bar_with_count_rate_and_eta() {
-    let fake = fake().await;
+    let fake = fake_with_write_limit(100).await;
     let file = TempFile::new("sixty.ics", &generated_calendar(60, 0, 0));
     let session = in_terminal(&fake, &file, "20");
     tokio::task::spawn_blocking(move || {
@@ -67,7 +56,7 @@ async fn a_terminal_shows_a_bar_with_count_rate_and_eta() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_stops_sending_finishes_what_is_in_flight_and_says_what_was_done() {
-    let fake = fake().await;
+    let fake = fake_with_write_limit(100).await;
     let file = TempFile::new("long.ics", &generated_calendar(400, 0, 0));
     let session = in_terminal(&fake, &file, "20");
     let summary = tokio::task::spawn_blocking(move || {
@@ -97,7 +86,7 @@ async fn ctrl_c_stops_sending_finishes_what_is_in_flight_and_says_what_was_done(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_terminal_progress_is_plain_lines() {
-    let fake = fake().await;
+    let fake = fake_with_write_limit(100).await;
     let file = TempFile::new("twenty.ics", &generated_calendar(20, 0, 0));
     let mut args = vec!["import", file.as_str()];
     args.extend(WINDOW);

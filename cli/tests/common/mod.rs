@@ -4,7 +4,22 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use attio_meetings_mock::MockServer;
+use attio_meetings_mock::{Limits, MockServer};
+
+/// The import window of the calendars `generated_calendar` writes (all of 2027).
+pub const WINDOW: [&str; 4] = ["--since", "2027-01-01", "--until", "2027-12-31"];
+
+/// A fake with Attio's limits but `writes` per second.
+pub async fn fake_with_write_limit(writes: u32) -> MockServer {
+    MockServer::builder()
+        .limits(Limits {
+            writes: Some(writes),
+            ..Limits::default()
+        })
+        .start()
+        .await
+        .expect("the fake starts")
+}
 
 /// The binary, with no token or base URL inherited from the environment.
 pub fn command() -> Command {
