@@ -202,3 +202,73 @@ async fn several_files_are_read_in_one_import_and_counted_together() {
     );
     assert!(text.contains("summary: 3 events read, 2 meetings in 2027-01-01..2027-12-31; dry run: nothing sent; 1 skipped"), "{text}");
 }
+
+#[tokio::test]
+async fn rooms_are_not_participants_and_an_attendee_without_an_email_skips_the_event() {
+    let ics = calendar(
+        GOOGLE,
+        "BEGIN:VEVENT\r\nUID:room@x\r\nDTSTART:20270310T120000Z\r\nORGANIZER:mailto:ada@example.com\r\n\
+         ATTENDEE;CUTYPE=ROOM;CN=Boardroom:mailto:boardroom@resource.calendar.google.com\r\n\
+         ATTENDEE;CUTYPE=RESOURCE;CN=Projector:urn:uuid:1\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:nomail@x\r\nDTSTART:20270311T120000Z\r\nATTENDEE;CN=Grace Hopper:urn:uuid:2\r\nEND:VEVENT\r\n",
+    );
+    let output = run_with_stdin(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-12-31",
+            "-",
+        ],
+        ics.into_bytes(),
+    )
+    .await;
+    assert_exit(&output, 0);
+    let meetings = json_lines(&output);
+    assert_eq!(meetings.len(), 1);
+    assert_eq!(
+        meetings[0]["data"]["participants"],
+        serde_json::json!([{"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"}])
+    );
+    let text = stderr(&output);
+    assert!(
+        text.contains(
+            "skipped nomail@x (standard input line 11): ATTENDEE \"Grace Hopper\" has no e-mail address"
+        ),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_runaway_series_stops_at_ten_thousand_occurrences_and_says_so() {
+    let ics = calendar(
+        GOOGLE,
+        "BEGIN:VEVENT\r\nUID:minutely@x\r\nDTSTART:20270101T000000Z\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n",
+    );
+    let output = run_with_stdin(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-01-10",
+            "-",
+        ],
+        ics.into_bytes(),
+    )
+    .await;
+    assert_exit(&output, 0);
+    assert_eq!(common::stdout(&output).lines().count(), 10_000);
+    assert!(
+        stderr(&output).contains(
+            "skipped minutely@x (standard input line 4): the series has more than 10000 occurrences"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -36,7 +36,11 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
     let mut summary = Summary::default();
     let mut planned = Vec::new();
     for path in &args.files {
-        let name = path.display().to_string();
+        let name = if path.as_os_str() == "-" {
+            "standard input".to_string()
+        } else {
+            path.display().to_string()
+        };
         let text = read_file(path)?;
         let read = ics::read(&text, &options).map_err(|e| match e {
             FileError::NotICalendar(why) => {
