@@ -272,3 +272,31 @@ async fn a_runaway_series_stops_at_ten_thousand_occurrences_and_says_so() {
         stderr(&output)
     );
 }
+
+#[tokio::test]
+async fn a_duration_beyond_the_calendar_is_skipped_not_a_crash() {
+    let ics = calendar(
+        GOOGLE,
+        "BEGIN:VEVENT\r\nUID:forever@x\r\nDTSTART:20270310T120000Z\r\nDURATION:P4294967295W\r\nEND:VEVENT\r\n",
+    );
+    let output = run_with_stdin(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-12-31",
+            "-",
+        ],
+        ics.into_bytes(),
+    )
+    .await;
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("skipped forever@x (standard input line 4): DURATION ends beyond"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -174,7 +174,9 @@ fn window(since: Option<When>, until: Option<When>) -> Result<Window, Failure> {
         When::At(at) => at.with_timezone(&Utc),
     };
     let until = match until.unwrap_or(When::Day(today + Days::new(180))) {
-        When::Day(day) => (day + Days::new(1))
+        When::Day(day) => day
+            .checked_add_days(Days::new(1))
+            .ok_or_else(|| Failure::usage(format!("--until {day} is too far ahead")))?
             .and_time(chrono::NaiveTime::MIN)
             .and_utc(),
         When::At(at) => at.with_timezone(&Utc),

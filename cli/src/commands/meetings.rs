@@ -150,7 +150,10 @@ fn new_meeting(args: CreateMeetingArgs) -> Result<NewMeeting, Failure> {
         (Some((first, last)), _, _) => (
             MeetingTime::all_day(first),
             // Attio's end is exclusive; the flag names the last day.
-            MeetingTime::all_day(last + chrono::Days::new(1)),
+            MeetingTime::all_day(
+                last.checked_add_days(chrono::Days::new(1))
+                    .ok_or_else(|| Failure::usage(format!("--all-day {last} is too far ahead")))?,
+            ),
             true,
         ),
         (None, Some(start), Some(end)) => {

@@ -107,14 +107,18 @@ impl<'a> Event<'a> {
         let end = match (end, duration) {
             (Some(end), _) => end,
             (None, Some(duration)) => match start {
-                EventTime::Date(date) => {
-                    EventTime::Date(date + chrono::Days::new(duration.num_days().max(1) as u64))
-                }
-                EventTime::Timed(at) => EventTime::Timed(at + duration),
-            },
+                EventTime::Date(date) => date
+                    .checked_add_days(chrono::Days::new(duration.num_days().max(1) as u64))
+                    .map(EventTime::Date),
+                EventTime::Timed(at) => at.checked_add_signed(duration).map(EventTime::Timed),
+            }
+            .ok_or("DURATION ends beyond the calendar's range")?,
             // RFC 5545 3.6.1: an all-day event without an end lasts its day; a timed one is an instant.
             (None, None) => match start {
-                EventTime::Date(date) => EventTime::Date(date + chrono::Days::new(1)),
+                EventTime::Date(date) => date
+                    .checked_add_days(chrono::Days::new(1))
+                    .map(EventTime::Date)
+                    .ok_or("it starts on the calendar's last possible day")?,
                 timed => timed,
             },
         };

@@ -284,10 +284,18 @@ fn plan_series(
             read.cancelled += 1;
             continue;
         }
-        let (start, end) = if own_times {
-            (event.start, event.end)
+        let times = if own_times {
+            Some((event.start, event.end))
         } else {
             shifted(event, original)
+        };
+        let Some((start, end)) = times else {
+            read.skipped.push(Skipped {
+                uid: uid.into(),
+                line: event.line,
+                reason: "an occurrence ends beyond the calendar's range".into(),
+            });
+            continue;
         };
         let reference = ExternalRef::ical(uid, provider.clone());
         let reference = if recurring {
@@ -317,18 +325,19 @@ fn plan_series(
     }
 }
 
-/// An occurrence of the master: its start, and its end as long after as the master's.
-fn shifted(master: &Event<'_>, at: EventTime) -> (EventTime, EventTime) {
+/// An occurrence of the master: its start, and its end as long after as the master's (`None` when that
+/// end is beyond chrono's range).
+fn shifted(master: &Event<'_>, at: EventTime) -> Option<(EventTime, EventTime)> {
     let end = match (master.start, master.end, at) {
         (EventTime::Date(first), EventTime::Date(last), EventTime::Date(day)) => {
-            EventTime::Date(day + (last - first))
+            EventTime::Date(day.checked_add_signed(last - first)?)
         }
         (EventTime::Timed(first), EventTime::Timed(last), EventTime::Timed(when)) => {
-            EventTime::Timed(when + (last - first))
+            EventTime::Timed(when.checked_add_signed(last - first)?)
         }
         _ => at,
     };
-    (at, end)
+    Some((at, end))
 }
 
 fn original_instant(at: EventTime) -> DateTime<chrono::FixedOffset> {
