@@ -32,11 +32,10 @@ async fn a_terminal_shows_a_bar_with_count_rate_and_eta() {
     let session = in_terminal(&fake, &file, "20");
     tokio::task::spawn_blocking(move || {
         let mut session = session;
-        // 60 meetings at 20 per second: the bar is drawn (and redrawn) for about three seconds.
-        let (_, bar) = session
+        // 60 meetings at 20 per second: the bar (count, rate, ETA) is drawn for about three seconds.
+        session
             .exp_regex(r"\d+/60 meetings +[0-9.]+/s +ETA \d+s")
             .expect("a progress bar");
-        assert!(bar.contains("meetings"), "{bar}");
         session
             .exp_string("60/60 meetings")
             .expect("the bar reaches the end");
