@@ -63,7 +63,7 @@ pub use webhooks::{
 pub const DEFAULT_TOKEN: &str = "attio-mock-token";
 
 /// Settings of a [`MockServer`]; start it with [`MockServerBuilder::start`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MockServerBuilder {
     addr: SocketAddr,
     tokens: Vec<String>,
@@ -74,6 +74,24 @@ pub struct MockServerBuilder {
     webhooks: Vec<(String, String)>,
     webhook_settings: WebhookSettings,
     log_requests: bool,
+}
+
+/// Tokens and webhook secrets stay out of `{:?}`.
+impl std::fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let webhook_urls: Vec<&str> = self.webhooks.iter().map(|(url, _)| url.as_str()).collect();
+        f.debug_struct("MockServerBuilder")
+            .field("addr", &self.addr)
+            .field("tokens", &self.tokens.len())
+            .field("limits", &self.limits)
+            .field("seed", &self.seed)
+            .field("processing_time", &self.processing_time)
+            .field("transcript_page_size", &self.transcript_page_size)
+            .field("webhook_urls", &webhook_urls)
+            .field("webhook_settings", &self.webhook_settings)
+            .field("log_requests", &self.log_requests)
+            .finish()
+    }
 }
 
 impl Default for MockServerBuilder {

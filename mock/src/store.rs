@@ -546,7 +546,6 @@ fn nanos(at: DateTime<Utc>) -> i64 {
     })
 }
 
-/// A short, deterministic two-person conversation.
 /// A renewal call between an account manager and a customer: a few minutes of turns, one segment per
 /// word (as Attio's transcripts come), the length drawn from the seed.
 fn invent_transcript(rng: &mut fastrand::Rng) -> Vec<Segment> {

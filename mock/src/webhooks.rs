@@ -105,11 +105,21 @@ pub struct WebhookDelivery {
 }
 
 /// A registered target.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Target {
     webhook_id: Uuid,
     url: String,
     secret: String,
+}
+
+/// The secret stays out of `{:?}` (of the target, and so of `Webhooks` and `MockServer`).
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("webhook_id", &self.webhook_id)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What [`Webhooks`] needs to know about a recording that completes.

@@ -1,5 +1,5 @@
 //! The fake's bearer-token authentication over real HTTP: 401 without a valid token, and every configured
-//! token accepted.
+//! token accepted; secrets kept out of `{:?}`.
 
 mod common;
 
@@ -98,4 +98,20 @@ async fn every_configured_token_is_accepted() {
         "status_code",
         None,
     );
+}
+
+#[tokio::test]
+async fn webhook_secrets_and_tokens_stay_out_of_debug_output() {
+    let builder = MockServer::builder()
+        .token("tok-do-not-print")
+        .webhook("http://127.0.0.1:9/hooks", "whsec-do-not-print");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("do-not-print"), "{shown}");
+    assert!(
+        shown.contains("http://127.0.0.1:9/hooks"),
+        "the URL is still shown: {shown}"
+    );
+    let server = builder.start().await.unwrap();
+    let shown = format!("{server:?}");
+    assert!(!shown.contains("whsec-do-not-print"), "{shown}");
 }
