@@ -709,7 +709,7 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// Benchmark 6: what a pacer costs per request when it never has to wait (limits far above the rate):
+/// Benchmark 7: what a pacer costs per request when it never has to wait (limits far above the rate):
 /// no pacer, the local pacer, and the pacer shared through a `redis-server` on loopback (started here;
 /// feature `redis`). Sequential `get meeting` calls on a current-thread runtime against an unlimited
 /// fake in this process, 9 rounds of 1,000 per side in rotating order; median wall time per request.

@@ -1,5 +1,5 @@
 //! The generated operations, by operationId through `client.api()`, against the fake server over HTTP:
-//! every operation decodes, errors map into `Error::Api` (both status-key spellings), and the fake's
+//! every operation decodes, errors map into `Error::Api`, an invalid body is refused unsent, and the fake's
 //! state agrees with what the client saw.
 
 use attio_meetings::types::{

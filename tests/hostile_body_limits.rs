@@ -115,16 +115,23 @@ async fn bodies_over_the_limit_are_refused_without_being_held() {
 }
 
 /// The default limit (32 MiB) against a 40 MB body: a bounded read and a clear error.
+/// A body whose length is not announced (read until the connection closes) takes the streaming path:
+/// chunks are counted as they arrive and the read stops past the limit.
 #[tokio::test]
-async fn a_40_mb_body_is_refused_at_the_default_limit() {
-    let huge = HugeServer::start().await;
-    let (_grew, _served) = huge.refuse(None).await;
+async fn a_40_mb_body_of_unannounced_length_is_refused_while_streaming() {
+    let huge = HugeServer::start_undeclared().await;
+    let (grew, served) = huge.refuse(Some(1 << 20)).await;
+    assert!(
+        grew < 8 << 20,
+        "the heap grew by {grew} bytes while refusing an unannounced 40 MB body over a 1 MiB limit"
+    );
+    assert!(
+        served < HUGE,
+        "the client stopped reading ({served} bytes written)"
+    );
 }
 
-/// Measured: ~88 MB of peak heap growth to refuse a 40 MB body. `read_body` appends every chunk to one
-/// `BytesMut`, which grows by doubling: its capacity reaches up to twice the 32 MiB limit (~56 MiB here),
-/// and each moving reallocation briefly holds the old block too. It never looks at `Content-Length`,
-/// which announced the 40 MB before the first byte.
+/// A `Content-Length` above the limit is refused after its first chunk, before the body is read.
 #[tokio::test]
 async fn a_40_mb_body_is_refused_at_the_default_limit_without_holding_it() {
     let huge = HugeServer::start().await;
@@ -139,14 +146,25 @@ async fn a_40_mb_body_is_refused_at_the_default_limit_without_holding_it() {
 const HUGE: usize = 40_000_000;
 
 /// A server answering every request with a 40 MB JSON body (a `[` and spaces, announced by
-/// `Content-Length`), written in 64 KiB chunks so the server never holds it.
+/// `Content-Length` or sent until the connection closes), written in 64 KiB chunks so the server never
+/// holds it.
 struct HugeServer {
     raw: Raw,
     served: Arc<AtomicUsize>,
 }
 
 impl HugeServer {
+    /// The length announced in `Content-Length`.
     async fn start() -> HugeServer {
+        Self::serve(true).await
+    }
+
+    /// No `Content-Length`: the body ends when the connection closes.
+    async fn start_undeclared() -> HugeServer {
+        Self::serve(false).await
+    }
+
+    async fn serve(declared: bool) -> HugeServer {
         let served = Arc::new(AtomicUsize::new(0));
         let counter = served.clone();
         let raw = Raw::start(move |_, mut conn| {
@@ -155,8 +173,13 @@ impl HugeServer {
                 if conn.head().await.is_none() {
                     return;
                 }
+                let length = if declared {
+                    format!("content-length: {HUGE}")
+                } else {
+                    "connection: close".to_string()
+                };
                 let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {HUGE}\r\n\r\n"
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{length}\r\n\r\n"
                 );
                 if conn.write_all(head.as_bytes()).await.is_err() {
                     return;
