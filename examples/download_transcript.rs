@@ -8,9 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use attio_meetings::types::{
-    CallRecordingStatus, ExternalRef, MeetingTime, NewMeeting, NewParticipant,
-};
+use attio_meetings::types::{ExternalRef, MeetingTime, NewMeeting, NewParticipant};
 use uuid::Uuid;
 
 #[tokio::main(flavor = "current_thread")]
@@ -35,13 +33,14 @@ async fn main() -> Result<(), support::Report> {
                 )
                 .await?;
             let recordings = client.call_recordings(meeting.id.meeting_id);
-            let mut recording = recordings
+            let recording = recordings
                 .create("https://example.com/calls/recorded.mp4")
                 .await?;
-            while recording.status == CallRecordingStatus::Processing {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                recording = recordings.get(recording.id.call_recording_id).await?;
-            }
+            let recording = recordings
+                .wait_until_processed(recording.id.call_recording_id)
+                .every(Duration::from_millis(200))
+                .timeout(Duration::from_secs(30))
+                .await?;
             (meeting.id.meeting_id, recording.id.call_recording_id)
         }
     };

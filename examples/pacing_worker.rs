@@ -52,7 +52,8 @@ impl Options {
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut options = Options {
             base_url: "http://127.0.0.1:8080".into(),
-            token: std::env::var("ATTIO_API_KEY").unwrap_or_else(|_| "attio-mock-token".into()),
+            token: std::env::var(attio_meetings::TOKEN_ENV)
+                .unwrap_or_else(|_| attio_meetings_mock::DEFAULT_TOKEN.into()),
             redis: None,
             prefix: "attio-worker".into(),
             workers: None,
@@ -159,7 +160,7 @@ pub async fn run(options: Options) -> Result<serde_json::Value, Box<dyn std::err
     for (outcome, at) in outcomes {
         match outcome {
             Ok(()) => ok_at.push(unix_micros(at)),
-            Err(e) if e.status().map(|s| s.as_u16()) == Some(429) => rate_limited += 1,
+            Err(e) if e.is_rate_limited() => rate_limited += 1,
             Err(e) => {
                 failed += 1;
                 eprintln!("worker {}: call failed: {e}", options.id);

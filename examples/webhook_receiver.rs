@@ -59,7 +59,7 @@ async fn receive(
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let live = std::env::var_os("ATTIO_API_KEY").is_some();
+    let live = std::env::var_os(attio_meetings::TOKEN_ENV).is_some();
     let secret = match std::env::var("ATTIO_WEBHOOK_SECRET") {
         Ok(secret) => secret,
         Err(_) if !live => "whsec-example".to_string(),
@@ -91,7 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let (client, _fake) = if live {
         let client = Client::builder()
-            .token(std::env::var("ATTIO_API_KEY")?)
+            .from_env()?
             .pacing(Pacing::attio())
             .build()?;
         (client, None)
