@@ -112,18 +112,15 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
     })
 }
 
-/// For a path of the family whatever the method, the methods it supports (the `Allow` header of a 405);
-/// `None` for a path that names no resource of the family.
-pub fn allowed_methods(path: &str) -> Option<&'static str> {
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
-    match segments.as_slice() {
-        ["v2", "meetings"] | ["v2", "meetings", _, "call_recordings"] => Some("GET, POST"),
-        ["v2", "meetings", _] | ["v2", "meetings", _, "call_recordings", _, "transcript"] => {
-            Some("GET")
-        }
-        ["v2", "meetings", _, "call_recordings", _] => Some("GET, DELETE"),
-        _ => None,
-    }
+/// For a path of the family whatever the method, the methods [`route`] accepts on it (the `Allow`
+/// header of a 405); `None` for a path that names no resource of the family.
+pub fn allowed_methods(path: &str) -> Option<String> {
+    let allowed: Vec<&str> = [Method::GET, Method::POST, Method::DELETE]
+        .iter()
+        .filter(|method| route(method, path).is_some())
+        .map(Method::as_str)
+        .collect();
+    (!allowed.is_empty()).then(|| allowed.join(", "))
 }
 
 #[cfg(test)]
@@ -212,6 +209,10 @@ mod tests {
                 .collect();
             assert_eq!(allow, routed.join(", "), "{path}");
         }
+        assert_eq!(
+            allowed_methods(&format!("/v2/meetings/{m}")).as_deref(),
+            Some("GET")
+        );
         assert_eq!(allowed_methods("/v2/notes"), None);
         assert_eq!(allowed_methods("/v2/meetings/a/b"), None);
     }

@@ -140,9 +140,9 @@ async fn respond(
                 format!("{method} is not supported on {path}; use {allow}."),
             );
             let mut response = error.response();
-            response
-                .headers_mut()
-                .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+            if let Ok(allow) = header::HeaderValue::from_str(&allow) {
+                response.headers_mut().insert(header::ALLOW, allow);
+            }
             return Ok(response);
         }
         let message = format!("No route for {method} {path}");
