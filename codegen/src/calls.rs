@@ -628,13 +628,16 @@ impl Operation {
             }
         };
 
+        // Each `{name}` of the template becomes `{ident}`, filled by name (inline capture): the order in
+        // which the parameters are declared cannot swap two ids.
         let mut path_format = self.path.clone();
         let mut path_args = Vec::new();
-        let mut path_idents = Vec::new();
+        let mut has_path_params = false;
         for param in self.params.iter().filter(|p| p.in_path) {
-            let placeholder = format!("{{{}}}", param.name);
-            path_format = path_format.replace(&placeholder, "{}");
             let ident = &param.ident;
+            let placeholder = format!("{{{}}}", param.name);
+            path_format = path_format.replace(&placeholder, &format!("{{{ident}}}"));
+            has_path_params = true;
             let wire = &param.name;
             // Ids, numbers, dates and booleans are written without characters that need escaping.
             let plain = matches!(
@@ -643,12 +646,11 @@ impl Operation {
             );
             path_args
                 .push(quote!(let #ident = crate::args::path_segment(#wire, self.#ident, #plain)?;));
-            path_idents.push(ident.clone());
         }
-        let path_expr = if path_idents.is_empty() {
-            quote!(String::from(#path_format))
+        let path_expr = if has_path_params {
+            quote!(format!(#path_format))
         } else {
-            quote!(format!(#path_format, #(#path_idents),*))
+            quote!(String::from(#path_format))
         };
         let query_init = if self.params.iter().any(|p| !p.in_path) {
             quote!(let mut query = Vec::new();)
