@@ -90,7 +90,10 @@ impl WebhookSecret {
     /// assert_eq!(secret.sign(b"{}").len(), 64);
     /// ```
     pub fn sign(&self, body: &[u8]) -> String {
-        let digest = self.mac(body).finalize().into_bytes();
+        let Some(mac) = self.mac(body) else {
+            return String::new();
+        };
+        let digest = mac.finalize().into_bytes();
         let mut hex = String::with_capacity(digest.len() * 2);
         for byte in digest {
             hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
@@ -99,12 +102,12 @@ impl WebhookSecret {
         hex
     }
 
-    fn mac(&self, body: &[u8]) -> HmacSha256 {
-        // HMAC takes keys of any length (long ones are hashed first), so this never falls back.
-        let mut mac = HmacSha256::new_from_slice(self.0.expose_secret().as_bytes())
-            .unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+    /// The HMAC of `body` under this secret. HMAC takes keys of any length, so `None` cannot happen; if
+    /// it ever did, nothing would verify (no fallback key).
+    fn mac(&self, body: &[u8]) -> Option<HmacSha256> {
+        let mut mac = HmacSha256::new_from_slice(self.0.expose_secret().as_bytes()).ok()?;
         mac.update(body);
-        mac
+        Some(mac)
     }
 }
 
@@ -296,6 +299,7 @@ pub fn verify_signature(
         .ok_or(WebhookError::MalformedSignature { header })?;
     secret
         .mac(body)
+        .ok_or(WebhookError::SignatureMismatch)?
         .verify_slice(&signature)
         .map_err(|_| WebhookError::SignatureMismatch)
 }
@@ -398,6 +402,15 @@ mod tests {
         assert!(decode_hex_32("g0".repeat(32).as_bytes()).is_none());
     }
 
+    /// RFC 4231, test case 2: the signature is HMAC-SHA256 itself, not only something `verify` agrees with.
+    #[test]
+    fn sign_is_hmac_sha256_in_lowercase_hex() {
+        assert_eq!(
+            WebhookSecret::new("Jefe").sign(b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
     #[test]
     fn sign_and_verify_agree() {
         let secret = WebhookSecret::new("k");
@@ -406,6 +419,7 @@ mod tests {
         assert!(
             secret
                 .mac(b"body")
+                .unwrap()
                 .verify_slice(&decode_hex_32(signature.as_bytes()).unwrap())
                 .is_ok()
         );

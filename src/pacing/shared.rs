@@ -154,12 +154,16 @@ impl RedisPacer {
     }
 }
 
-/// The URL without its password.
+/// The URL without its password, in the user-info part or in the query (`?pass=` of `redis+unix://`):
+/// the whole query is hidden.
 fn redacted(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) => {
             if parsed.password().is_some() {
                 let _ = parsed.set_password(Some("***"));
+            }
+            if parsed.query().is_some() {
+                parsed.set_query(Some("***"));
             }
             parsed.to_string()
         }
@@ -468,6 +472,18 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_hides_passwords_wherever_the_url_holds_them() {
+        for url in [
+            "redis://user:hunter2@127.0.0.1:6379/0",
+            "redis+unix:///run/redis.sock?db=0&user=app&pass=hunter2",
+        ] {
+            let shown = format!("{:?}", RedisPacer::new(url, "app"));
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+    }
+
+    #[test]
     fn keys_name_the_workspace_by_a_hash_of_the_token() {
         let rules = super::super::Local::new(&crate::Pacing::attio()).rules;
         let redis = RedisPacer::new("redis://127.0.0.1/", "app");
@@ -478,7 +494,8 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.starts_with("app:v1:") && a.ends_with(":write"), "{a}");
         assert_eq!(a.split(':').nth(2).map(str::len), Some(16));
-        assert!(!a.contains("secret"));
+        // The first 16 hex digits of SHA-256("secret-one"), computed apart: the token itself is not there.
+        assert_eq!(a, "app:v1:ea77193cc4e6f186:write");
         assert!(
             Shared::new(
                 &RedisPacer::new("nonsense", "app"),
