@@ -219,8 +219,9 @@ impl Error {
                 api.status == StatusCode::TOO_MANY_REQUESTS || crate::retry::transient(api.status)
             }
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            // The same body would come back: a client/server mismatch, not a transient failure.
+            // Waiting longer may find the recording processed.
             Error::StillProcessing { .. } => true,
+            // The same body would come back: a client/server mismatch, not a transient failure.
             Error::Decode(_) | Error::Protocol { .. } | Error::InvalidInput { .. } => false,
         }
     }
