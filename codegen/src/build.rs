@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::{Options, generate_file};
+use crate::{Options, generate_value};
 
 /// Environment variable naming another spec to generate from (e.g. a newer copy of Attio's document).
 pub const SPEC_ENV: &str = "ATTIO_MEETINGS_SPEC";
@@ -58,9 +58,12 @@ pub fn run() -> Result<(), String> {
         }
         None => ours.clone(),
     };
-    println!("cargo:rerun-if-changed={}", spec.display());
-
-    let generated = generate_file(&spec, &options).map_err(|e| e.to_string())?;
+    // The spec and every document it extends (`x-attio-extends`).
+    let (doc, sources) = crate::load::load_with_sources(&spec).map_err(|e| e.to_string())?;
+    for source in &sources {
+        println!("cargo:rerun-if-changed={}", source.display());
+    }
+    let generated = generate_value(doc, &options).map_err(|e| e.in_file(&spec).to_string())?;
     for warning in &generated.warnings {
         println!("cargo:warning={}: {warning}", spec.display());
     }

@@ -18,10 +18,18 @@ pub const PATCH: &str = "x-attio-patch";
 
 /// Reads and parses `path`, resolving `x-attio-extends` (see the module docs).
 pub fn load(path: &Path) -> Result<Value> {
-    load_within(path, 0)
+    load_within(path, 0, &mut Vec::new())
 }
 
-fn load_within(path: &Path, depth: usize) -> Result<Value> {
+/// Like [`load`], and the files read: `path` and the documents it extends (a build script watches them).
+pub fn load_with_sources(path: &Path) -> Result<(Value, Vec<std::path::PathBuf>)> {
+    let mut sources = Vec::new();
+    let doc = load_within(path, 0, &mut sources)?;
+    Ok((doc, sources))
+}
+
+fn load_within(path: &Path, depth: usize, sources: &mut Vec<std::path::PathBuf>) -> Result<Value> {
+    sources.push(path.to_path_buf());
     let text = std::fs::read_to_string(path)
         .map_err(|e| SpecError::new("", format!("cannot read the spec: {e}")).in_file(path))?;
     let mut doc = parse(&text).map_err(|e| e.in_file(path))?;
@@ -42,7 +50,7 @@ fn load_within(path: &Path, depth: usize) -> Result<Value> {
         ));
     }
     let base_path = path.parent().unwrap_or(Path::new(".")).join(base);
-    let mut base_doc = load_within(&base_path, depth + 1)?;
+    let mut base_doc = load_within(&base_path, depth + 1, sources)?;
     let patch = doc
         .as_object_mut()
         .and_then(|map| map.remove(PATCH))
@@ -128,4 +136,31 @@ fn to_json(yaml: yaml_serde::Value, at: &str) -> Result<Value> {
             ));
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variant_lists_itself_and_the_document_it_extends() {
+        let dir = std::env::temp_dir().join(format!("attio-codegen-load-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("base")).unwrap();
+        let base = dir.join("base/spec.yaml");
+        let variant = dir.join("variant.yaml");
+        std::fs::write(
+            &base,
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &variant,
+            "x-attio-extends: base/spec.yaml\nx-attio-patch:\n  - {op: replace, path: /info/title, value: v}\n",
+        )
+        .unwrap();
+        let (doc, sources) = load_with_sources(&variant).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(doc["info"]["title"], "v");
+        assert_eq!(sources, [variant.clone(), dir.join("base/spec.yaml")]);
+    }
 }
