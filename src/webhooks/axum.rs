@@ -47,11 +47,12 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let secret = WebhookSecret::from_ref(state);
-        let (parts, body) = request.into_parts();
-        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+        // Only the headers are needed after the body is read (not the whole head with its extensions).
+        let headers = request.headers().clone();
+        let body = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| WebhookRejection::Body(rejection.into_response()))?;
-        verify(&secret, &parts.headers, &body)
+        verify(&secret, &headers, &body)
             .map(VerifiedDelivery)
             .map_err(WebhookRejection::Refused)
     }
