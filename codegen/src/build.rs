@@ -64,6 +64,9 @@ pub fn run() -> Result<(), String> {
         println!("cargo:rerun-if-changed={}", source.display());
     }
     let generated = generate_value(doc, &options).map_err(|e| e.in_file(&spec).to_string())?;
+    for line in crate::capabilities::cargo_lines(&generated.normalised) {
+        println!("{line}");
+    }
     for warning in &generated.warnings {
         println!("cargo:warning={}: {warning}", spec.display());
     }

@@ -523,8 +523,7 @@ impl Operation {
             Some(n) => quote!(Some(#n)),
             None => quote!(None),
         };
-        // A DELETE is done once any attempt deleted: a later 404 is that attempt's work.
-        let gone = self.method == "DELETE";
+        let gone = self.behaviour.found_gone_is_done;
         let doc = format!("`{} {}`", self.method, self.path);
         quote! {
             #[doc = #doc]
@@ -555,8 +554,14 @@ impl Operation {
         let method = format_ident!("{}", self.id);
         let builder = &self.builder;
         let doc = self.doc();
+        let deprecated = self
+            .behaviour
+            .deprecated
+            .as_ref()
+            .map(|note| quote!(#[deprecated(note = #note)]));
         quote! {
             #[doc = #doc]
+            #deprecated
             pub fn #method(&self) -> #builder {
                 #builder::new(self.client.clone())
             }

@@ -7,6 +7,9 @@
 //!   cursor-param: cursor               # the query parameter that takes the cursor
 //!   next-cursor: /pagination/next_cursor   # JSON pointer into the response body
 //!   items: /data                       # JSON pointer to the array of items in the response body
+//! x-attio-found-gone-is-done: true     # a 404 after an attempt that may have been applied: that attempt did it
+//! deprecated: true                     # OpenAPI's own keyword: the generated call is `#[deprecated]`
+//! x-attio-deprecation: Use ... instead # its note (optional)
 //! ```
 //!
 //! An operation without `x-attio-retry` or `x-attio-rate-limit` gets the safe default for its method
@@ -24,6 +27,13 @@ pub const RETRY: &str = "x-attio-retry";
 pub const RATE_LIMIT: &str = "x-attio-rate-limit";
 /// Extension keys.
 pub const PAGINATION: &str = "x-attio-pagination";
+/// Extension keys.
+pub const FOUND_GONE_IS_DONE: &str = "x-attio-found-gone-is-done";
+/// Extension keys.
+pub const DEPRECATION: &str = "x-attio-deprecation";
+
+/// The note of a deprecated operation that declares none.
+const DEFAULT_DEPRECATION: &str = "Attio deprecated this operation";
 
 /// When a failed request may be sent again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +82,10 @@ pub struct Behaviour {
     pub rate_limit: RateLimit,
     /// Cursor pagination, if any.
     pub pagination: Option<Pagination>,
+    /// A 404 answered after an attempt that may have been applied means that attempt did the work.
+    pub found_gone_is_done: bool,
+    /// The deprecation note, when the operation is `deprecated`.
+    pub deprecated: Option<String>,
 }
 
 /// Reads the extensions of the operation at `op_ptr` (`method` in lowercase). Missing classes get the
@@ -137,10 +151,47 @@ pub fn read(
         None => None,
         Some(value) => Some(pagination(value, &join(op_ptr, PAGINATION))?),
     };
+    let found_gone_is_done = match op.get(FOUND_GONE_IS_DONE) {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(SpecError::new(
+                join(op_ptr, FOUND_GONE_IS_DONE),
+                format!("must be true or false, not {other}"),
+            ));
+        }
+    };
+    let deprecated = match (op.get("deprecated"), op.get(DEPRECATION)) {
+        (None | Some(Value::Bool(false)), None) => None,
+        (None | Some(Value::Bool(false)), Some(_)) => {
+            return Err(SpecError::new(
+                join(op_ptr, DEPRECATION),
+                "only applies to an operation marked `deprecated: true`",
+            ));
+        }
+        (Some(Value::Bool(true)), None) => Some(DEFAULT_DEPRECATION.to_string()),
+        (Some(Value::Bool(true)), Some(Value::String(note))) if !note.trim().is_empty() => {
+            Some(note.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
+        (Some(Value::Bool(true)), Some(other)) => {
+            return Err(SpecError::new(
+                join(op_ptr, DEPRECATION),
+                format!("must be a non-empty string, not {other}"),
+            ));
+        }
+        (Some(other), _) => {
+            return Err(SpecError::new(
+                join(op_ptr, "deprecated"),
+                format!("must be true or false, not {other}"),
+            ));
+        }
+    };
     Ok(Behaviour {
         retry,
         rate_limit,
         pagination,
+        found_gone_is_done,
+        deprecated,
     })
 }
 
@@ -274,6 +325,31 @@ mod tests {
             }
         );
         assert_eq!(behaviour.pagination.unwrap().items, "/data");
+        assert!(!behaviour.found_gone_is_done);
+        assert_eq!(behaviour.deprecated, None);
+    }
+
+    #[test]
+    fn gone_is_done_and_deprecation_are_read() {
+        let (behaviour, _) = read_op(
+            json!({
+                "x-attio-found-gone-is-done": true,
+                "deprecated": true,
+                "x-attio-deprecation": "Use\n  get_call_recording."
+            }),
+            "delete",
+        );
+        let behaviour = behaviour.unwrap();
+        assert!(behaviour.found_gone_is_done);
+        assert_eq!(
+            behaviour.deprecated.as_deref(),
+            Some("Use get_call_recording.")
+        );
+        let (behaviour, _) = read_op(json!({"deprecated": true}), "get");
+        assert_eq!(
+            behaviour.unwrap().deprecated.as_deref(),
+            Some(DEFAULT_DEPRECATION)
+        );
     }
 
     #[test]
@@ -322,6 +398,18 @@ mod tests {
             (
                 json!({"x-attio-pagination": {"cursor-param": "c", "next-cursor": "/n", "items": "/d", "size": 1}}),
                 "/paths/~1x/get/x-attio-pagination/size",
+            ),
+            (
+                json!({"x-attio-found-gone-is-done": "yes"}),
+                "/paths/~1x/get/x-attio-found-gone-is-done",
+            ),
+            (
+                json!({"x-attio-deprecation": "Use y."}),
+                "/paths/~1x/get/x-attio-deprecation",
+            ),
+            (
+                json!({"deprecated": true, "x-attio-deprecation": ""}),
+                "/paths/~1x/get/x-attio-deprecation",
             ),
         ];
         for (op, pointer) in cases {

@@ -11,6 +11,7 @@
 
 pub mod build;
 pub mod calls;
+pub mod capabilities;
 pub mod error;
 pub mod extensions;
 pub mod generate;

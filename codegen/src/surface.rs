@@ -55,6 +55,12 @@ pub fn surface(doc: &Value) -> Result<String> {
                 p.cursor_param, p.next_cursor, p.items
             ));
         }
+        if behaviour.found_gone_is_done {
+            line.push_str(", found gone is done");
+        }
+        if let Some(note) = &behaviour.deprecated {
+            line.push_str(&format!(", deprecated ({note})"));
+        }
         out.push(line);
         let mut details = BTreeSet::new();
         let item_ptr = join("/paths", &path);

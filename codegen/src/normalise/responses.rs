@@ -5,6 +5,10 @@
 //! operation and no `default` beside a specific success code, so the declared error responses are
 //! replaced by `4XX` and `5XX` answers of the single [`ENVELOPE`] schema. Spellings of the envelope's keys
 //! seen in the replaced schemas (Attio's `statusCode`) become aliases the generated type accepts.
+//!
+//! A success answer that can carry nothing, a bodiless status or a JSON body declared as an object without
+//! properties (Attio's delete-meeting answers 200 with `{}`), is declared without content: the call
+//! returns `()` and takes any 2xx, whatever body comes with it.
 
 use std::collections::BTreeMap;
 
@@ -46,7 +50,7 @@ pub fn unify_errors(doc: &mut Value) -> Result<()> {
         for (status, response) in responses {
             if is_success(status) {
                 let mut response = response.clone();
-                if BODILESS.contains(&status.as_str())
+                if (BODILESS.contains(&status.as_str()) || carries_nothing(&response))
                     && let Some(r) = response.as_object_mut()
                 {
                     r.remove("content");
@@ -84,6 +88,44 @@ pub fn unify_errors(doc: &mut Value) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether every JSON body of `response` is declared as an object without properties (`{}`).
+fn carries_nothing(response: &Value) -> bool {
+    let Some(content) = response.get("content").and_then(Value::as_object) else {
+        return false;
+    };
+    !content.is_empty()
+        && content.values().all(|media| {
+            let Some(schema) = media.get("schema").and_then(Value::as_object) else {
+                return false;
+            };
+            let empty = |key: &str| match schema.get(key) {
+                None => true,
+                Some(Value::Object(map)) => map.is_empty(),
+                Some(Value::Array(list)) => list.is_empty(),
+                Some(Value::Bool(allowed)) => key == "additionalProperties" && !allowed,
+                Some(_) => false,
+            };
+            // `properties: {}` said explicitly: a bare `{type: object}` is any object, not an empty one.
+            schema.get("type").is_none_or(|t| t == "object")
+                && schema.get("properties").is_some()
+                && schema.keys().all(|key| {
+                    matches!(
+                        key.as_str(),
+                        "type"
+                            | "properties"
+                            | "required"
+                            | "additionalProperties"
+                            | "description"
+                            | "title"
+                            | "example"
+                    )
+                })
+                && ["properties", "required", "additionalProperties"]
+                    .into_iter()
+                    .all(empty)
+        })
 }
 
 fn envelope_ptr() -> String {
@@ -239,6 +281,23 @@ mod tests {
             doc["paths"]["/v2/x"]["post"]["responses"]["204"],
             json!({"description": "gone"})
         );
+    }
+
+    #[test]
+    fn an_empty_object_success_carries_nothing() {
+        let mut doc = op(json!({
+            "200": {"description": "deleted", "content": {"application/json": {
+                "schema": {"type": "object", "properties": {}}}}},
+            "201": {"description": "any object", "content": {"application/json": {
+                "schema": {"type": "object"}}}},
+            "202": {"description": "with a field", "content": {"application/json": {
+                "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}
+        }));
+        unify_errors(&mut doc).unwrap();
+        let responses = &doc["paths"]["/v2/x"]["post"]["responses"];
+        assert_eq!(responses["200"], json!({"description": "deleted"}));
+        assert!(responses["201"].get("content").is_some());
+        assert!(responses["202"].get("content").is_some());
     }
 
     #[test]
