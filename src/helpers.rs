@@ -4,8 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use crate::error::{Error, Result};
 use crate::types::{
-    CalendarProvider, ExternalId, ExternalRef, IcalRef, MeetingTime, NewLinkedRecord,
-    NewParticipant, ParticipantStatus,
+    MeetingTime, NewCallRecording, NewLinkedRecord, NewParticipant, ParticipantStatus,
 };
 
 impl MeetingTime {
@@ -56,73 +55,143 @@ impl MeetingTime {
     }
 }
 
-impl ExternalRef {
-    /// Your own system's stable id for the meeting; it must not be empty.
-    pub fn id(id: impl Into<String>) -> Result<Self> {
-        let id: String = id.into();
-        ExternalId::try_from(id)
-            .map(ExternalRef::ExternalId)
-            .map_err(|_| Error::invalid("data.external_ref", "must not be empty"))
-    }
-
-    /// The iCalendar identity of a calendar event (what events synced from Google or Microsoft must use).
-    /// Mark recurring events with [`ExternalRef::recurring`].
-    pub fn ical(ical_uid: impl Into<String>, provider: CalendarProvider) -> Self {
-        ExternalRef::IcalRef(IcalRef {
-            ical_uid: ical_uid.into(),
-            provider,
-            is_recurring: false,
-            original_start_time: None,
-        })
-    }
-
-    /// Marks an iCal reference as part of a recurring series; `original_start` identifies an exception
-    /// (an occurrence moved or changed), which shares the series' UID. No effect on plain ids.
-    pub fn recurring<Tz: TimeZone>(self, original_start: Option<DateTime<Tz>>) -> Self {
-        match self {
-            ExternalRef::IcalRef(ical) => ExternalRef::IcalRef(IcalRef {
-                is_recurring: true,
-                original_start_time: original_start.map(|d| d.fixed_offset()),
-                ..ical
-            }),
-            plain => plain,
-        }
-    }
-}
-
-/// `"crm-event-42".try_into()`: your own id as an external reference (refused when empty), so the
-/// generated builder's `.external_ref("crm-event-42")` works.
-impl TryFrom<&str> for ExternalRef {
-    type Error = Error;
-    fn try_from(id: &str) -> Result<Self> {
-        ExternalRef::id(id)
-    }
-}
-
-impl TryFrom<String> for ExternalRef {
-    type Error = Error;
-    fn try_from(id: String) -> Result<Self> {
-        ExternalRef::id(id)
-    }
-}
-
 impl NewParticipant {
     /// The organizer, who accepted.
     pub fn organizer(email: impl Into<String>) -> Self {
-        Self {
-            email_address: email.into(),
-            is_organizer: true,
-            status: ParticipantStatus::Accepted,
-        }
+        Self::attendee(email, ParticipantStatus::Accepted).as_organizer()
     }
 
     /// An attendee with their answer.
     pub fn attendee(email: impl Into<String>, status: ParticipantStatus) -> Self {
         Self {
-            email_address: email.into(),
+            // `Option<String>` in today's API, `String` in documents from before names (2026-07).
+            email_address: email.into().into(),
+            #[cfg(attio_field = "NewParticipant.name")]
+            name: None,
             is_organizer: false,
             status,
         }
+    }
+
+    /// Makes this participant the organizer.
+    pub fn as_organizer(self) -> Self {
+        Self {
+            is_organizer: true,
+            ..self
+        }
+    }
+}
+
+#[cfg(attio_field = "NewParticipant.name")]
+impl NewParticipant {
+    /// Someone known by name only (no email address): Attio shows the name and creates no person or
+    /// company record. The name must not be empty.
+    ///
+    /// ```
+    /// use attio_meetings::types::{NewParticipant, ParticipantStatus};
+    /// let guest = NewParticipant::named("Front desk", ParticipantStatus::Accepted)?;
+    /// # Ok::<(), attio_meetings::Error>(())
+    /// ```
+    pub fn named(name: impl Into<String>, status: ParticipantStatus) -> Result<Self> {
+        Ok(Self {
+            email_address: None,
+            name: Some(participant_name(name.into())?),
+            is_organizer: false,
+            status,
+        })
+    }
+
+    /// Gives the participant a name as well (shown by Attio next to the email address). The name must
+    /// not be empty.
+    pub fn with_name(self, name: impl Into<String>) -> Result<Self> {
+        Ok(Self {
+            name: Some(participant_name(name.into())?),
+            ..self
+        })
+    }
+}
+
+#[cfg(attio_field = "NewParticipant.name")]
+fn participant_name(name: String) -> Result<crate::types::NewParticipantName> {
+    crate::types::NewParticipantName::try_from(name)
+        .map_err(|e| Error::invalid("data.participants[].name", e.to_string()))
+}
+
+impl NewCallRecording {
+    /// A recording of the video at `video_url` (public, `https`, an `.mp4`; Attio downloads it). Attio
+    /// makes no transcript-based summary of a recording sent without a transcript: add one with
+    /// [`with_transcript`](Self::with_transcript) when you have it.
+    pub fn from_video(video_url: impl Into<String>) -> Self {
+        Self {
+            // `Option<String>` in today's API, `String` in documents from before transcript uploads.
+            video_url: video_url.into().into(),
+            #[cfg(attio_field = "NewCallRecording.transcript")]
+            transcript: Vec::new(),
+        }
+    }
+}
+
+#[cfg(attio_field = "NewCallRecording.transcript")]
+impl NewCallRecording {
+    /// A recording made of a transcript only (Attio fully supports recordings without video).
+    ///
+    /// ```
+    /// use attio_meetings::types::{NewCallRecording, NewTranscriptSegment};
+    /// let recording = NewCallRecording::from_transcript(vec![
+    ///     NewTranscriptSegment::new("Ada", 0.0, 2.5, "Shall we start?"),
+    ///     NewTranscriptSegment::new("Tom", 2.5, 4.0, "Yes, please.").speaker_email("tom@example.com"),
+    /// ]);
+    /// # let _ = recording;
+    /// ```
+    pub fn from_transcript(segments: Vec<crate::types::NewTranscriptSegment>) -> Self {
+        Self {
+            video_url: None,
+            transcript: segments,
+        }
+    }
+
+    /// Adds the transcript of the video.
+    pub fn with_transcript(self, segments: Vec<crate::types::NewTranscriptSegment>) -> Self {
+        Self {
+            transcript: segments,
+            ..self
+        }
+    }
+
+    /// Adds the video the transcript belongs to.
+    pub fn with_video(self, video_url: impl Into<String>) -> Self {
+        Self {
+            video_url: Some(video_url.into()),
+            ..self
+        }
+    }
+}
+
+#[cfg(attio_field = "NewCallRecording.transcript")]
+impl crate::types::NewTranscriptSegment {
+    /// `speech` said by `speaker` from `start_time` to `end_time` (seconds from the start of the
+    /// recording).
+    pub fn new(
+        speaker: impl Into<String>,
+        start_time: f64,
+        end_time: f64,
+        speech: impl Into<String>,
+    ) -> Self {
+        Self {
+            speech: speech.into(),
+            start_time,
+            end_time,
+            speaker: crate::types::NewSpeaker {
+                name: speaker.into(),
+                email_address: None,
+            },
+        }
+    }
+
+    /// The speaker's email address.
+    pub fn speaker_email(mut self, email: impl Into<String>) -> Self {
+        self.speaker.email_address = Some(email.into());
+        self
     }
 }
 

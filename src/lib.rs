@@ -1,32 +1,33 @@
 //! A typed client for Attio's Meetings API: meetings, their call recordings and transcripts.
 //!
 //! ```no_run
-//! use attio_meetings::{Client, types::{MeetingTime, NewMeeting, NewParticipant, ExternalRef}};
+//! use attio_meetings::chrono::{DateTime, Duration};
+//! use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant};
+//! use attio_meetings::{Client, Ensured};
 //!
 //! # async fn demo() -> Result<(), attio_meetings::Error> {
 //! let client = Client::from_env()?; // ATTIO_API_KEY
-//! let start = chrono::DateTime::parse_from_rfc3339("2027-11-27T14:00:00-05:00").unwrap();
-//! let meeting = client
-//!     .meetings()
-//!     .find_or_create(
-//!         NewMeeting::builder()
-//!             .title("Onboarding")
-//!             .description("First call")
-//!             .start(MeetingTime::at(start, "America/New_York"))
-//!             .end(MeetingTime::at(start + chrono::Duration::hours(1), "America/New_York"))
-//!             .is_all_day(false)
-//!             .participants(vec![NewParticipant::organizer("ada@example.com")])
-//!             .external_ref(ExternalRef::id("crm-event-42")?),
-//!     )
-//!     .await?;
-//! println!("{} is {}", meeting.title, meeting.id.meeting_id);
+//! let start = DateTime::parse_from_rfc3339("2027-11-27T14:00:00-05:00").unwrap();
+//! let meeting = NewMeeting::builder()
+//!     .title("Onboarding")
+//!     .description("First call")
+//!     .start(MeetingTime::at(start, "America/New_York"))
+//!     .end(MeetingTime::at(start + Duration::hours(1), "America/New_York"))
+//!     .is_all_day(false)
+//!     .participants(vec![NewParticipant::organizer("ada@example.com")]);
+//! // Attio creates a meeting on every call: `ensure` looks first, and creates only what is missing.
+//! match client.meetings().ensure(meeting).await? {
+//!     Ensured::Found(m) | Ensured::Created(m) => println!("{} is {}", m.title, m.id.meeting_id),
+//!     Ensured::Ambiguous(candidates) => println!("{} meetings match", candidates.len()),
+//!     _ => {}
+//! }
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! - [`Client`] (from a token, `ATTIO_API_KEY`, or [`ClientBuilder`]) is cheap to clone and shared
 //!   across tasks. Calls are builders that send when awaited: `client.meetings().list()`,
-//!   `.find_or_create(..)`, `.get(id)`; `client.call_recordings(meeting_id).create(url)`, ...;
+//!   `.create(..)`, `.ensure(..)`, `.get(id)`, `.delete(id)`; `client.call_recordings(meeting_id).create(..)`, ...;
 //!   `client.transcript(meeting_id, recording_id)`; and every operation of the spec by its operationId
 //!   through `client.api()`, e.g. `client.api().get_meeting().meeting_id(id)`.
 //! - How a request travels: the builders of [`api`] are generated from the spec at build time, with a
@@ -37,21 +38,25 @@
 //!   ([`Error::Api`]), network and timeout failures saying whether the request may have been applied,
 //!   decode failures with the JSON path, and input refused before sending.
 //! - Retries follow [`RetryPolicy`] (jittered exponential backoff, `Retry-After` honoured, a shared
-//!   [`RetryBudget`]), only where safe: create-call-recording is not retried after an ambiguous failure.
+//!   [`RetryBudget`]), only where safe: creates (meetings, call recordings) are not retried after an
+//!   ambiguous failure. Attio de-duplicates nothing: [`Meetings::ensure`] and [`Meetings::ensure_all`]
+//!   look before they create, and reconcile after an ambiguous failure.
 //!   [`Pacing`] keeps bulk work under Attio's rate limits; with the `redis` feature,
 //!   `Pacing::shared(RedisPacer::new(..))` makes every process that uses the token share them.
 //! - Lists stream across pages with the next page prefetched: `.stream()`, `.pages()`, `.collect_all()`.
 //! - [`types`] holds the request and response types, generated at build time from the OpenAPI spec;
 //!   string enums have an `Unknown(String)` variant so values Attio adds later still decode.
-//!   The structs you send (`NewMeeting`, `NewParticipant`, `NewLinkedRecord`, `IcalRef`,
-//!   `NewCallRecording` and the request bodies) are `#[non_exhaustive]`: build them with their builders
-//!   (`NewMeeting::builder()`) and constructors (`NewParticipant::organizer`, `ExternalRef::id`, ...),
+//!   The structs you send (`NewMeeting`, `NewParticipant`, `NewLinkedRecord`, `NewCallRecording`,
+//!   `NewTranscriptSegment` and the request bodies) are `#[non_exhaustive]`: build them with their builders
+//!   (`NewMeeting::builder()`) and constructors (`NewParticipant::organizer`,
+//!   `NewCallRecording::from_transcript`, ...),
 //!   so a field the spec adds later is not a breaking change for your code.
 
 #![warn(missing_docs)]
 
 mod args;
 mod client;
+mod ensure;
 mod error;
 mod helpers;
 mod pacing;
@@ -70,6 +75,7 @@ mod generated {
 }
 
 pub use client::{BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV};
+pub use ensure::{Ensure, EnsureAll, Ensured, EnsuredItem, Matching, MeetingKey};
 pub use error::{ApiError, DecodeError, Error, Result, Sent};
 pub use generated::{api, operations, types};
 pub use pacing::Pacing;
@@ -80,10 +86,18 @@ pub use resources::{CallRecordings, Meetings, TranscriptDownload, WaitUntilProce
 pub use retry::{RetryBudget, RetryPolicy};
 pub use token::ApiToken;
 
+#[cfg(attio_operation = "append_meeting_linked_records")]
+pub use api::AppendMeetingLinkedRecords;
+#[cfg(attio_operation = "delete_meeting")]
+pub use api::DeleteMeeting;
+#[cfg(attio_operation = "get_transcript")]
+pub use api::GetTranscript;
+#[cfg(attio_operation = "replace_meeting_linked_records")]
+pub use api::ReplaceMeetingLinkedRecords;
 /// The builders the handles return, also reachable through [`api`].
 pub use api::{
-    CreateCallRecording, DeleteCallRecording, FindOrCreateMeeting, GetCallRecording, GetMeeting,
-    GetTranscript, ListCallRecordings, ListMeetings,
+    CreateCallRecording, CreateMeeting, DeleteCallRecording, GetCallRecording, GetMeeting,
+    ListCallRecordings, ListMeetings,
 };
 
 // The crates whose types are part of this API, so users need not match their versions by hand.

@@ -3,7 +3,12 @@
 //!
 //! Each is a thin shortcut to the generated builders of [`crate::api`], with the ids already set; the
 //! builders carry every parameter the spec declares. What is written here is what no spec can say:
-//! parameters that only make sense together, and the merge of a transcript's pages.
+//! parameters that only make sense together, where a transcript is read from, and (in [`crate::ensure`])
+//! how a meeting is made to exist once.
+//!
+//! Shortcuts to operations a document may lack (the library is also generated from Attio's whole
+//! document, which may be older than our spec) are compiled only where the generated client has them
+//! (`attio_operation`/`attio_field` cfgs, set by the build script).
 
 use std::fmt::Display;
 use std::time::Duration;
@@ -13,14 +18,14 @@ use uuid::Uuid;
 
 use crate::BoxStream;
 use crate::api::{
-    Api, CreateCallRecording, DeleteCallRecording, FindOrCreateMeeting, GetCallRecording,
-    GetMeeting, GetTranscript, ListCallRecordings, ListMeetings,
+    Api, CreateCallRecording, CreateMeeting, DeleteCallRecording, GetCallRecording, GetMeeting,
+    ListCallRecordings, ListMeetings,
 };
+use crate::ensure::{Ensure, EnsureAll};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::types::{
-    CallRecording, CallRecordingStatus, NewCallRecording, NewMeeting, Transcript, TranscriptPage,
-    TranscriptSegment,
+    CallRecordingDetails, CallRecordingStatus, NewCallRecording, NewMeeting, Transcript,
 };
 
 /// The meetings of the workspace. Get one with [`Client::meetings`](crate::Client::meetings).
@@ -62,46 +67,85 @@ impl Meetings {
         self.api.list_meetings()
     }
 
-    /// Finds the meeting known under `meeting.external_ref`, or creates it. Safe to retry: Attio
-    /// de-duplicates by `external_ref`.
+    /// Creates a meeting: one request, never repeated after a failure that may have reached Attio (it
+    /// is retried only after a 429 or when it provably never left). Attio creates a new meeting on every
+    /// call and matches nothing, so sending the same meeting twice makes two meetings: to create a meeting
+    /// only when it does not exist yet, use [`ensure`](Self::ensure).
     ///
     /// Takes a [`NewMeeting`] or its builder (`NewMeeting::builder()...`); an incomplete builder or an
-    /// inconsistent meeting (all-day flag against the time forms, end not after start, ...) is refused
-    /// with [`Error::InvalidInput`] before anything is sent.
+    /// inconsistent meeting (all-day flag against the time forms, end not after start, no participant,
+    /// ...) is refused with [`Error::InvalidInput`] before anything is sent. After a failure,
+    /// [`Error::may_have_been_applied`] tells whether the meeting may exist.
     ///
     /// ```no_run
-    /// use attio_meetings::types::{
-    ///     CalendarProvider, ExternalRef, MeetingTime, NewMeeting, NewParticipant, ParticipantStatus,
-    /// };
+    /// use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant, ParticipantStatus};
     ///
     /// # async fn demo(client: attio_meetings::Client) -> Result<(), attio_meetings::Error> {
-    /// let start = chrono::DateTime::parse_from_rfc3339("2027-11-29T09:00:00-05:00").unwrap();
+    /// let start = attio_meetings::chrono::DateTime::parse_from_rfc3339("2027-11-29T09:00:00-05:00").unwrap();
     /// let meeting = client
     ///     .meetings()
-    ///     .find_or_create(
+    ///     .create(
     ///         NewMeeting::builder()
     ///             .title("Quarterly review")
     ///             .description("Renewal and roadmap")
     ///             .start(MeetingTime::at(start, "America/New_York"))
-    ///             .end(MeetingTime::at(start + chrono::Duration::minutes(45), "America/New_York"))
+    ///             .end(MeetingTime::at(start + attio_meetings::chrono::Duration::minutes(45), "America/New_York"))
     ///             .is_all_day(false)
     ///             .participants(vec![
     ///                 NewParticipant::organizer("ada@example.com"),
     ///                 NewParticipant::attendee("tom@example.org", ParticipantStatus::Tentative),
-    ///             ])
-    ///             // A calendar event's iCal UID (from Google or Microsoft) avoids duplicates.
-    ///             .external_ref(ExternalRef::ical("7kuk1@google.com", CalendarProvider::Google)),
+    ///             ]),
     ///     )
     ///     .await?;
     /// println!("{} ({})", meeting.title, meeting.id.meeting_id);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn find_or_create<M>(&self, meeting: M) -> FindOrCreateMeeting
+    pub fn create<M>(&self, meeting: M) -> CreateMeeting
     where
         M: TryInto<NewMeeting, Error: Display>,
     {
-        self.api.find_or_create_meeting().data(meeting)
+        self.api.create_meeting().data(meeting)
+    }
+
+    /// Makes `meeting` exist exactly once: lists the meetings around its start, and creates it only when
+    /// none matches (by default the same start instant, title and organizer, as Attio's syncing guide
+    /// advises; see [`Matching`](crate::Matching)). A create that fails in a way that may have reached
+    /// Attio is reconciled: the meetings are looked at again before it is sent again, so faults never
+    /// make a duplicate. `.await` answers [`Ensured`](crate::Ensured): found, created, or ambiguous
+    /// (several match; nothing is created).
+    ///
+    /// ```no_run
+    /// use attio_meetings::Ensured;
+    /// use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant};
+    ///
+    /// # async fn demo(client: attio_meetings::Client, meeting: NewMeeting) -> Result<(), attio_meetings::Error> {
+    /// match client.meetings().ensure(meeting).await? {
+    ///     Ensured::Found(m) => println!("already there: {}", m.id.meeting_id),
+    ///     Ensured::Created(m) => println!("created {}", m.id.meeting_id),
+    ///     Ensured::Ambiguous(candidates) => println!("{} meetings match; none created", candidates.len()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn ensure<M>(&self, meeting: M) -> Ensure
+    where
+        M: TryInto<NewMeeting, Error: Display>,
+    {
+        Ensure::new(
+            self.api.clone(),
+            meeting.try_into().map_err(|e| e.to_string()),
+        )
+    }
+
+    /// [`ensure`](Self::ensure) for many meetings at once: the listings cover each stretch of time once
+    /// (not one listing per meeting), and only the meetings that match nothing are created, a few at a
+    /// time. Meetings with the same key in the batch are created once.
+    pub fn ensure_all<I>(&self, meetings: I) -> EnsureAll
+    where
+        I: IntoIterator<Item = NewMeeting>,
+    {
+        EnsureAll::new(self.api.clone(), meetings.into_iter().collect())
     }
 
     /// One meeting by id.
@@ -123,6 +167,64 @@ impl Meetings {
     /// ```
     pub fn get(&self, meeting_id: Uuid) -> GetMeeting {
         self.api.get_meeting().meeting_id(meeting_id)
+    }
+
+    /// Deletes a meeting. Meetings that Attio's calendar sync made cannot be deleted (400
+    /// `system_edit_unauthorized`). A meeting that does not exist is a 404 ([`Error::is_not_found`]),
+    /// except when a retry finds it gone after an earlier attempt whose answer was lost: that attempt
+    /// deleted it, and the call succeeds.
+    #[cfg(attio_operation = "delete_meeting")]
+    pub fn delete(&self, meeting_id: Uuid) -> crate::api::DeleteMeeting {
+        self.api.delete_meeting().meeting_id(meeting_id)
+    }
+
+    /// Links the meeting to more records (they must exist); records it is already linked to are
+    /// skipped, so sending it twice is harmless. Answers the meeting.
+    ///
+    /// ```no_run
+    /// use attio_meetings::types::NewLinkedRecord;
+    /// # async fn demo(client: attio_meetings::Client, meeting: uuid::Uuid, deal: uuid::Uuid) -> Result<(), attio_meetings::Error> {
+    /// let meeting = client
+    ///     .meetings()
+    ///     .link_records(meeting, [NewLinkedRecord::new("deals", deal)])
+    ///     .await?;
+    /// println!("linked to {} records", meeting.linked_records.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(attio_operation = "append_meeting_linked_records")]
+    pub fn link_records(
+        &self,
+        meeting_id: Uuid,
+        records: impl IntoIterator<Item = crate::types::NewLinkedRecord>,
+    ) -> crate::api::AppendMeetingLinkedRecords {
+        self.api
+            .append_meeting_linked_records()
+            .meeting_id(meeting_id)
+            .data(linked_records(records))
+    }
+
+    /// Makes `records` the meeting's only linked records: every other link goes, including those Attio
+    /// made from the participants (an empty list unlinks everything). Answers the meeting.
+    #[cfg(attio_operation = "replace_meeting_linked_records")]
+    pub fn replace_linked_records(
+        &self,
+        meeting_id: Uuid,
+        records: impl IntoIterator<Item = crate::types::NewLinkedRecord>,
+    ) -> crate::api::ReplaceMeetingLinkedRecords {
+        self.api
+            .replace_meeting_linked_records()
+            .meeting_id(meeting_id)
+            .data(linked_records(records))
+    }
+}
+
+#[cfg(attio_field = "LinkedRecordsUpdate.linked_records")]
+fn linked_records(
+    records: impl IntoIterator<Item = crate::types::NewLinkedRecord>,
+) -> crate::types::LinkedRecordsUpdate {
+    crate::types::LinkedRecordsUpdate {
+        linked_records: records.into_iter().collect(),
     }
 }
 
@@ -152,18 +254,29 @@ impl CallRecordings {
         self.api.list_call_recordings().meeting_id(self.meeting_id)
     }
 
-    /// Attaches the video at `video_url` (public, `https`, an `.mp4` of at most 500 MB). Attio processes
-    /// it in the background: the recording starts `processing`.
+    /// Attaches a recording to the meeting: a transcript, a video, or both ([`NewCallRecording`]'s
+    /// constructors; a plain URL is a video). Attio processes it in the background: the recording starts
+    /// `processing`. A recording without a transcript gets no summary in Attio.
     ///
     /// Not idempotent: it is retried only when Attio answered 429 or nothing was sent. Any other failure
-    /// is returned, and [`Error::may_have_been_applied`] tells whether the recording may exist.
-    pub fn create(&self, video_url: impl Into<String>) -> CreateCallRecording {
+    /// is returned, and [`Error::may_have_been_applied`] tells whether the recording may exist. Attio
+    /// takes one of these per second; the client's pacing keeps to it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: attio_meetings::Client, meeting: uuid::Uuid) -> Result<(), attio_meetings::Error> {
+    /// let recording = client
+    ///     .call_recordings(meeting)
+    ///     .create("https://videos.example.com/call.mp4")
+    ///     .await?;
+    /// println!("{:?}", recording.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(&self, recording: impl Into<NewCallRecording>) -> CreateCallRecording {
         self.api
             .create_call_recording()
             .meeting_id(self.meeting_id)
-            .data(NewCallRecording {
-                video_url: video_url.into(),
-            })
+            .data(recording.into())
     }
 
     /// One recording.
@@ -233,7 +346,7 @@ impl WaitUntilProcessed {
     }
 
     /// Polls until the recording is no longer `processing`.
-    pub async fn wait(self) -> Result<CallRecording> {
+    pub async fn wait(self) -> Result<CallRecordingDetails> {
         let started = tokio::time::Instant::now();
         loop {
             let recording = self.request.clone().send().await?;
@@ -250,30 +363,43 @@ impl WaitUntilProcessed {
 }
 
 impl std::future::IntoFuture for WaitUntilProcessed {
-    type Output = Result<CallRecording>;
-    type IntoFuture = crate::Pending<CallRecording>;
+    type Output = Result<CallRecordingDetails>;
+    type IntoFuture = crate::Pending<CallRecordingDetails>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.wait())
     }
 }
 
-/// A whole transcript, downloaded page by page: `.await` (or [`download`](Self::download)) fetches every
-/// page and merges their segments; [`page`](Self::page) is one request.
+/// A video URL is a recording of that video: `recordings.create("https://...")`.
+impl From<&str> for NewCallRecording {
+    fn from(video_url: &str) -> Self {
+        NewCallRecording::from_video(video_url)
+    }
+}
+
+impl From<String> for NewCallRecording {
+    fn from(video_url: String) -> Self {
+        NewCallRecording::from_video(video_url)
+    }
+}
+
+/// The whole transcript of a call recording: `.await` (or [`download`](Self::download)).
 ///
-/// While its recording is `processing`, Attio answers a transcript with no segments and an empty
-/// `raw_transcript` (a success, not an error): wait with
-/// [`CallRecordings::wait_until_processed`] first.
+/// Attio's get-call-recording carries the transcript now, and its paged transcript endpoint is
+/// deprecated; so the transcript is read from the recording (one request), and the paged endpoint is
+/// asked only when the recording carries none (recordings of servers from before the change, or when
+/// the library is generated from a document that predates it), page by page with the segments merged.
+/// [`page`](Self::page), [`pages`](Self::pages) and [`stream`](Self::stream) read the deprecated
+/// endpoint directly, for code that pages through long transcripts.
+///
+/// While its recording is `processing`, a transcript has no segments and an empty `raw_transcript` (a
+/// success, not an error): wait with [`CallRecordings::wait_until_processed`] first.
 ///
 /// ```no_run
-/// use futures_util::TryStreamExt;
-///
 /// # async fn demo(client: attio_meetings::Client, meeting: uuid::Uuid, recording: uuid::Uuid) -> Result<(), attio_meetings::Error> {
-/// // All of it at once...
 /// let transcript = client.transcript(meeting, recording).await?;
 /// println!("{}", transcript.raw_transcript);
-/// // ...or segment by segment, a page at a time.
-/// let mut segments = client.transcript(meeting, recording).stream();
-/// while let Some(segment) = segments.try_next().await? {
+/// for segment in &transcript.transcript {
 ///     println!("[{:>6.1}s] {}: {}", segment.start_time, segment.speaker.name, segment.speech);
 /// }
 /// # Ok(())
@@ -282,50 +408,103 @@ impl std::future::IntoFuture for WaitUntilProcessed {
 #[derive(Debug, Clone)]
 #[must_use = "the download starts when awaited"]
 pub struct TranscriptDownload {
-    request: GetTranscript,
+    api: Api,
+    meeting_id: Uuid,
+    call_recording_id: Uuid,
+    cursor: Option<String>,
+    retry: Option<RetryPolicy>,
 }
 
 impl TranscriptDownload {
     pub(crate) fn new(api: Api, meeting_id: Uuid, call_recording_id: Uuid) -> Self {
         Self {
-            request: api
-                .get_transcript()
-                .meeting_id(meeting_id)
-                .call_recording_id(call_recording_id),
+            api,
+            meeting_id,
+            call_recording_id,
+            cursor: None,
+            retry: None,
         }
     }
 
-    /// Start from this cursor (a previous page's `pagination.next_cursor`).
-    pub fn cursor(self, cursor: impl Into<String>) -> Self {
-        Self {
-            request: self.request.cursor(cursor),
-        }
-    }
-
-    /// Retry each page's request with `policy` instead of the client's.
+    /// Retry each request with `policy` instead of the client's.
     pub fn retry(self, policy: RetryPolicy) -> Self {
         Self {
-            request: self.request.retry(policy),
+            retry: Some(policy),
+            ..self
         }
     }
 
-    /// One page of segments, with the transcript's id, text and link: one request.
-    pub async fn page(self) -> Result<TranscriptPage> {
-        self.request.send().await
-    }
-
-    /// Every page from the cursor on.
-    pub fn pages(self) -> BoxStream<TranscriptPage> {
-        self.request.pages()
-    }
-
-    /// Every segment from the cursor on. An error ends the stream after being yielded.
-    pub fn stream(self) -> BoxStream<TranscriptSegment> {
-        self.request.stream()
-    }
-
-    /// Downloads every page: the transcript with all its segments.
+    /// Downloads the whole transcript: from the recording when it carries one, else from the paged
+    /// endpoint (every page, segments merged).
     pub async fn download(self) -> Result<Transcript> {
+        #[cfg(attio_field = "CallRecordingDetails.transcript")]
+        {
+            let mut request = self
+                .api
+                .get_call_recording()
+                .meeting_id(self.meeting_id)
+                .call_recording_id(self.call_recording_id);
+            if let Some(policy) = &self.retry {
+                request = request.retry(policy.clone());
+            }
+            let recording = request.send().await?;
+            if let Some(carried) = recording.transcript {
+                return Ok(Transcript {
+                    id: recording.id,
+                    transcript: carried.segments,
+                    raw_transcript: carried.raw_transcript,
+                    web_url: recording.web_url,
+                });
+            }
+        }
+        self.download_pages().await
+    }
+}
+
+#[cfg(attio_operation = "get_transcript")]
+#[allow(deprecated)] // the fallback of `download`, and the paging of long transcripts
+impl TranscriptDownload {
+    fn request(&self) -> crate::api::GetTranscript {
+        let mut request = self
+            .api
+            .get_transcript()
+            .meeting_id(self.meeting_id)
+            .call_recording_id(self.call_recording_id);
+        if let Some(cursor) = &self.cursor {
+            request = request.cursor(cursor.clone());
+        }
+        if let Some(policy) = &self.retry {
+            request = request.retry(policy.clone());
+        }
+        request
+    }
+
+    /// Start the paged reads from this cursor (a previous page's `pagination.next_cursor`).
+    pub fn cursor(self, cursor: impl Into<String>) -> Self {
+        Self {
+            cursor: Some(cursor.into()),
+            ..self
+        }
+    }
+
+    /// One page of segments from the deprecated paged endpoint, with the transcript's id, text and
+    /// link: one request.
+    pub async fn page(self) -> Result<crate::types::TranscriptPage> {
+        self.request().send().await
+    }
+
+    /// Every page of the deprecated paged endpoint from the cursor on.
+    pub fn pages(self) -> BoxStream<crate::types::TranscriptPage> {
+        self.request().pages()
+    }
+
+    /// Every segment of the deprecated paged endpoint from the cursor on. An error ends the stream after
+    /// being yielded.
+    pub fn stream(self) -> BoxStream<crate::types::TranscriptSegment> {
+        self.request().stream()
+    }
+
+    async fn download_pages(self) -> Result<Transcript> {
         let mut pages = self.pages();
         let mut whole: Option<Transcript> = None;
         while let Some(page) = pages.next().await {
@@ -338,6 +517,18 @@ impl TranscriptDownload {
         whole.ok_or_else(|| Error::Protocol {
             operation: crate::operations::GET_TRANSCRIPT.id,
             message: "it answered no page".into(),
+        })
+    }
+}
+
+#[cfg(not(attio_operation = "get_transcript"))]
+impl TranscriptDownload {
+    async fn download_pages(self) -> Result<Transcript> {
+        Err(Error::Protocol {
+            operation: crate::operations::GET_CALL_RECORDING.id,
+            message:
+                "the recording carries no transcript, and this client has no other way to read one"
+                    .into(),
         })
     }
 }

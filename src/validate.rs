@@ -1,27 +1,41 @@
 //! Checks made before anything is sent; a failure is [`Error::InvalidInput`] naming the field.
+//!
+//! The generated types enforce what a single value can (string bounds, enums on output); the rules here
+//! are those across fields or items, which no spec states, and the spec's item bounds on arrays
+//! (`minItems`/`maxItems`, read from the generated table), which the generated types do not enforce.
 
 use crate::error::{Error, Result};
 use std::any::Any;
 
 use crate::types::{
-    CalendarProvider, CreateCallRecordingRequest, ExternalRef, FindOrCreateMeetingRequest,
-    MeetingTime, NewMeeting, ParticipantStatus,
+    CreateCallRecordingRequest, CreateMeetingRequest, MeetingTime, NewLinkedRecord, NewMeeting,
+    ParticipantStatus,
 };
 
 /// Checks a request body of the generated builders before it is sent, for the bodies that have rules
 /// across fields (no spec states them); other bodies pass.
 pub(crate) fn request_body(body: &dyn Any) -> Result<()> {
-    if let Some(request) = body.downcast_ref::<FindOrCreateMeetingRequest>() {
+    if let Some(request) = body.downcast_ref::<CreateMeetingRequest>() {
         return new_meeting(&request.data);
     }
     if let Some(request) = body.downcast_ref::<CreateCallRecordingRequest>() {
-        return video_url(&request.data.video_url);
+        return new_call_recording(&request.data);
+    }
+    #[cfg(attio_field = "LinkedRecordsUpdate.linked_records")]
+    if let Some(request) = body.downcast_ref::<crate::types::LinkedRecordsRequest>() {
+        let records = &request.data.linked_records;
+        item_count(
+            "LinkedRecordsUpdate.linked_records",
+            "data.linked_records",
+            records.len(),
+        )?;
+        return linked_records(records);
     }
     Ok(())
 }
 
-/// A find-or-create body Attio would accept.
-fn new_meeting(meeting: &NewMeeting) -> Result<()> {
+/// A create-meeting body Attio would accept.
+pub(crate) fn new_meeting(meeting: &NewMeeting) -> Result<()> {
     let forms_match =
         |time: &MeetingTime| matches!(time, MeetingTime::AllDay { .. }) == meeting.is_all_day;
     for (field, time) in [("start", &meeting.start), ("end", &meeting.end)] {
@@ -53,22 +67,49 @@ fn new_meeting(meeting: &NewMeeting) -> Result<()> {
             "must be after data.start (the end is exclusive)",
         ));
     }
+    // Attio's own 400 for this is "No participants were provided.".
+    if meeting.participants.is_empty() {
+        return Err(Error::invalid(
+            "data.participants",
+            "must name at least one participant",
+        ));
+    }
+    item_count(
+        "NewMeeting.participants",
+        "data.participants",
+        meeting.participants.len(),
+    )?;
     for (i, participant) in meeting.participants.iter().enumerate() {
-        let email = participant.email_address.trim();
-        if email.is_empty() || !email.contains('@') || email.contains(',') {
+        let at = |field: &str| format!("data.participants[{i}].{field}");
+        // `Option<String>` today, `String` in documents from before participant names.
+        let email: Option<&String> = Option::from(&participant.email_address);
+        if let Some(email) = email {
+            email_address(&at("email_address"), email)?;
+        }
+        #[cfg(attio_field = "NewParticipant.name")]
+        if email.is_none() && participant.name.is_none() {
             return Err(Error::invalid(
-                format!("data.participants[{i}].email_address"),
-                format!("`{email}` is not an email address"),
+                at("email_address"),
+                "a participant needs an email address or a name",
             ));
         }
         if let ParticipantStatus::Unknown(other) = &participant.status {
             return Err(Error::invalid(
-                format!("data.participants[{i}].status"),
+                at("status"),
                 format!("`{other}` is not one of accepted, tentative, declined, pending"),
             ));
         }
     }
-    for (i, record) in meeting.linked_records.iter().enumerate() {
+    item_count(
+        "NewMeeting.linked_records",
+        "data.linked_records",
+        meeting.linked_records.len(),
+    )?;
+    linked_records(&meeting.linked_records)
+}
+
+fn linked_records(records: &[NewLinkedRecord]) -> Result<()> {
+    for (i, record) in records.iter().enumerate() {
         if record.object.trim().is_empty() {
             return Err(Error::invalid(
                 format!("data.linked_records[{i}].object"),
@@ -76,18 +117,90 @@ fn new_meeting(meeting: &NewMeeting) -> Result<()> {
             ));
         }
     }
-    if let ExternalRef::IcalRef(ical) = &meeting.external_ref {
-        if ical.ical_uid.trim().is_empty() {
+    Ok(())
+}
+
+/// An email address as Attio takes it: one address (no list), with a local part and a domain.
+pub(crate) fn email_address(field: &str, email: &str) -> Result<()> {
+    let trimmed = email.trim();
+    let valid = match trimmed.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !trimmed.contains([',', ' ', '<', '>'])
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("`{email}` is not an email address"),
+        ))
+    }
+}
+
+/// A create-call-recording body Attio would accept: a video, a transcript, or both.
+fn new_call_recording(recording: &crate::types::NewCallRecording) -> Result<()> {
+    // `Option<String>` today, `String` in documents from before transcript uploads.
+    let video: Option<&String> = Option::from(&recording.video_url);
+    if let Some(url) = video {
+        video_url(url)?;
+    }
+    #[cfg(attio_field = "NewCallRecording.transcript")]
+    {
+        if video.is_none() && recording.transcript.is_empty() {
             return Err(Error::invalid(
-                "data.external_ref.ical_uid",
-                "must not be empty",
+                "data",
+                "a call recording needs a video_url, a transcript, or both",
             ));
         }
-        if let CalendarProvider::Unknown(other) = &ical.provider {
+        transcript(&recording.transcript)?;
+    }
+    Ok(())
+}
+
+/// Segments Attio can place: timed from the start of the recording, in order, each said by someone.
+#[cfg(attio_field = "NewCallRecording.transcript")]
+fn transcript(segments: &[crate::types::NewTranscriptSegment]) -> Result<()> {
+    item_count(
+        "NewCallRecording.transcript",
+        "data.transcript",
+        segments.len(),
+    )?;
+    let mut previous_start = 0.0;
+    for (i, segment) in segments.iter().enumerate() {
+        let at = |field: &str| format!("data.transcript[{i}].{field}");
+        let (start, end) = (segment.start_time, segment.end_time);
+        if !start.is_finite() || start < 0.0 {
             return Err(Error::invalid(
-                "data.external_ref.provider",
-                format!("`{other}` is not one of google, microsoft"),
+                at("start_time"),
+                format!("must be a number of seconds of at least 0, not {start}"),
             ));
+        }
+        if !end.is_finite() || end < start {
+            return Err(Error::invalid(
+                at("end_time"),
+                format!("must not be before start_time ({start}), not {end}"),
+            ));
+        }
+        if start < previous_start {
+            return Err(Error::invalid(
+                at("start_time"),
+                format!(
+                    "segments must be in order: {start} is before the previous segment's start ({previous_start})"
+                ),
+            ));
+        }
+        previous_start = start;
+        if segment.speaker.name.trim().is_empty() {
+            return Err(Error::invalid(at("speaker.name"), "must not be empty"));
+        }
+        if let Some(email) = &segment.speaker.email_address {
+            email_address(&at("speaker.email_address"), email)?;
         }
     }
     Ok(())
@@ -105,6 +218,30 @@ fn video_url(url: &str) -> Result<()> {
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(Error::invalid("data.video_url", "has no host"));
+    }
+    Ok(())
+}
+
+/// The spec's `minItems`/`maxItems` of `schema_field` (`Schema.field`), if it states any, for an array of
+/// `len` items at `field`.
+fn item_count(schema_field: &str, field: &str, len: usize) -> Result<()> {
+    let Some((_, min, max)) = crate::generated::item_bounds::ALL
+        .iter()
+        .find(|(name, _, _)| *name == schema_field)
+    else {
+        return Ok(());
+    };
+    if let Some(max) = max.filter(|max| len > *max) {
+        return Err(Error::invalid(
+            field,
+            format!("has {len} items; Attio takes at most {max}"),
+        ));
+    }
+    if let Some(min) = min.filter(|min| len < *min) {
+        return Err(Error::invalid(
+            field,
+            format!("has {len} items; Attio needs at least {min}"),
+        ));
     }
     Ok(())
 }

@@ -70,7 +70,15 @@ pub fn generate(doc: &Value, file: &mut syn::File, warnings: &mut Vec<String>) -
         entries.push(operation.entry());
         consts.push(operation.const_name());
     }
+    let item_bounds = item_bounds(doc);
     let layer = quote! {
+        /// The spec's bounds on the number of items of array fields (`minItems`, `maxItems`), which the
+        /// generated types do not enforce: `("Schema.field", min, max)`, checked before sending.
+        pub(crate) mod item_bounds {
+            #[allow(dead_code)]
+            pub(crate) const ALL: &[(&str, Option<usize>, Option<usize>)] = &[#(#item_bounds),*];
+        }
+
         /// What the pipeline needs to know of each operation, from the spec's `x-attio-*` extensions.
         pub mod operations {
             use crate::pipeline::{Operation, RateClass, RetryClass};
@@ -808,6 +816,31 @@ impl Operation {
     }
 }
 
+/// `("Schema.field", min, max)` for every array property of a named schema with `minItems` or `maxItems`.
+fn item_bounds(doc: &Value) -> Vec<TokenStream> {
+    let bound = |schema: &Value, key: &str| match schema.get(key).and_then(Value::as_u64) {
+        Some(n) => {
+            let n = n as usize;
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let mut out = Vec::new();
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    for (name, schema) in schemas.into_iter().flatten() {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (field, property) in properties.into_iter().flatten() {
+            if property.get("minItems").is_none() && property.get("maxItems").is_none() {
+                continue;
+            }
+            let at = format!("{name}.{field}");
+            let (min, max) = (bound(property, "minItems"), bound(property, "maxItems"));
+            out.push(quote!((#at, #min, #max)));
+        }
+    }
+    out
+}
+
 /// Types read from inside `mod types` name their siblings bare (`Meeting`); outside it they need `types::`.
 fn qualify(ty: &Type) -> Type {
     let Type::Path(p) = ty else {
@@ -1036,7 +1069,26 @@ impl Param {
             }
             _ => quote!(),
         };
+        // The largest value the spec allows, for callers that want it (the biggest page).
+        let max_const = match &self.kind {
+            Kind::Int {
+                rust,
+                max: Some(max),
+                ..
+            } => {
+                let base = ident.to_string();
+                let name = format_ident!("{}_MAX", base.trim_start_matches("r#").to_uppercase());
+                let max = proc_macro2::Literal::i128_unsuffixed(*max);
+                let doc = format!("The largest `{wire}` the spec allows.");
+                quote! {
+                    #[doc = #doc]
+                    pub const #name: #rust = #max;
+                }
+            }
+            _ => quote!(),
+        };
         quote! {
+            #max_const
             #[doc = #doc]
             pub fn #ident #generics (mut self, #arg) -> Self #bounds {
                 self.#ident = Some(#value);

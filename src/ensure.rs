@@ -1,0 +1,704 @@
+//! Making a meeting exist exactly once, now that Attio creates one on every call.
+//!
+//! Attio's create-meeting matches nothing (since 2026-07), and its syncing guide tells integrations to look
+//! before they write: list the meetings of the time window and reuse one that matches (title, start,
+//! organizer). [`Ensure`] and [`EnsureAll`] do that:
+//!
+//! 1. Each meeting gets a [`MeetingKey`] from the [`Matching`] rule (default: the start instant, the
+//!    normalised title and the organizer's email address).
+//! 2. The meetings around the starts are listed, once per stretch of time (starts closer than
+//!    [`EnsureAll::window_gap`] share a listing), narrowed to the organizers where that saves pages.
+//! 3. A meeting whose key one listed meeting has is found; several is an ambiguity (nothing is created);
+//!    none, it is created. Meetings of the batch with the same key are created once.
+//! 4. A create that fails in a way that may have reached Attio ([`Error::may_have_been_applied`]) is
+//!    reconciled: the window is listed again, and the create is sent again only if nothing matches. So a
+//!    timeout or a dropped answer never makes a duplicate.
+//!
+//! What it cannot see: two processes ensuring the same meeting at the same moment both find nothing and
+//! both create (use one process per calendar, or a lock shared between them).
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use futures_util::{StreamExt, TryStreamExt, stream};
+
+use crate::api::{Api, ListMeetings};
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+use crate::types::{Meeting, MeetingTime, NewMeeting};
+
+/// What [`Ensure`] did for a meeting.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Ensured {
+    /// A meeting with the same key already existed; nothing was created.
+    Found(Meeting),
+    /// No meeting had the key, and this one was created (possibly by an attempt whose answer was lost,
+    /// then found by reconciling).
+    Created(Meeting),
+    /// Several meetings have the key; nothing was created. They are listed for a human to decide.
+    Ambiguous(Vec<Meeting>),
+}
+
+impl Ensured {
+    /// The meeting found or created; `None` when ambiguous.
+    pub fn meeting(&self) -> Option<&Meeting> {
+        match self {
+            Ensured::Found(meeting) | Ensured::Created(meeting) => Some(meeting),
+            Ensured::Ambiguous(_) => None,
+        }
+    }
+
+    /// Whether a meeting was created.
+    pub fn created(&self) -> bool {
+        matches!(self, Ensured::Created(_))
+    }
+}
+
+/// Which facts make two meetings the same one. The start always counts; the title and the organizer by
+/// default ([`Matching::default`], the combination Attio's syncing guide suggests).
+///
+/// ```
+/// use attio_meetings::Matching;
+/// // Calendars that rename events: match on start and organizer only.
+/// let matching = Matching::default().title(false);
+/// # let _ = matching;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Matching {
+    title: bool,
+    organizer: bool,
+}
+
+impl Default for Matching {
+    fn default() -> Self {
+        Self {
+            title: true,
+            organizer: true,
+        }
+    }
+}
+
+impl Matching {
+    /// Whether the title counts (compared case-insensitively, runs of white space as one space).
+    pub fn title(self, title: bool) -> Self {
+        Self { title, ..self }
+    }
+
+    /// Whether the organizer's email address counts (case-insensitively; a meeting without an organizer
+    /// with an email address matches only others without one).
+    pub fn organizer(self, organizer: bool) -> Self {
+        Self { organizer, ..self }
+    }
+
+    /// The key of a meeting to create.
+    pub fn key_of_new(&self, meeting: &NewMeeting) -> MeetingKey {
+        let organizer = meeting
+            .participants
+            .iter()
+            .filter(|p| p.is_organizer)
+            // `Option<String>` today, `String` in documents from before participant names.
+            .find_map(|p| Option::<&String>::from(&p.email_address));
+        self.key(
+            &meeting.start,
+            &meeting.title,
+            organizer.map(String::as_str),
+        )
+    }
+
+    /// The key of a meeting Attio answered.
+    pub fn key_of(&self, meeting: &Meeting) -> MeetingKey {
+        let organizer = meeting
+            .participants
+            .iter()
+            .filter(|p| p.is_organizer)
+            .find_map(|p| p.email_address.as_deref());
+        self.key(&meeting.start, &meeting.title, organizer)
+    }
+
+    fn key(&self, start: &MeetingTime, title: &str, organizer: Option<&str>) -> MeetingKey {
+        MeetingKey {
+            start: Start::of(start),
+            title: self.title.then(|| normalised_title(title)),
+            organizer: self
+                .organizer
+                .then(|| organizer.map(|e| e.trim().to_lowercase()))
+                .flatten(),
+        }
+    }
+}
+
+/// What identifies a meeting under a [`Matching`] rule: equal keys are the same meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MeetingKey {
+    start: Start,
+    title: Option<String>,
+    organizer: Option<String>,
+}
+
+impl MeetingKey {
+    /// The listing window that holds every meeting with this start: meetings ending at or after it and
+    /// starting before one second (or, all day, one day) after it.
+    fn window(&self) -> Window {
+        match self.start {
+            Start::Instant(at) => Window {
+                from: at,
+                before: at + chrono::Duration::seconds(1),
+            },
+            Start::Date(date) => {
+                let from = date.and_time(NaiveTime::MIN).and_utc();
+                Window {
+                    from,
+                    before: from + chrono::Duration::days(1),
+                }
+            }
+        }
+    }
+}
+
+impl Display for MeetingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.start {
+            Start::Instant(at) => write!(f, "{}", at.format("%Y-%m-%dT%H:%M:%SZ"))?,
+            Start::Date(date) => write!(f, "{date}")?,
+        }
+        if let Some(title) = &self.title {
+            write!(f, " {title:?}")?;
+        }
+        if let Some(organizer) = &self.organizer {
+            write!(f, " by {organizer}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A start: the instant of timed meetings (whatever offset it was written with), the date of all-day ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Start {
+    Instant(DateTime<Utc>),
+    Date(NaiveDate),
+}
+
+impl Start {
+    fn of(time: &MeetingTime) -> Self {
+        match time {
+            MeetingTime::Timed { datetime, .. } => Start::Instant(datetime.with_timezone(&Utc)),
+            MeetingTime::AllDay { date } => Start::Date(*date),
+        }
+    }
+}
+
+fn normalised_title(title: &str) -> String {
+    title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A stretch of time listed at once: meetings ending at or after `from` and starting before `before`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    from: DateTime<Utc>,
+    before: DateTime<Utc>,
+}
+
+/// Organizers named in a listing's participant filter at most; beyond, the filter would make the URL long
+/// and save little.
+const MAX_ORGANIZER_FILTER: usize = 20;
+
+/// What a batch holds for one key: the meeting to create and the positions in the batch that have it.
+struct Group {
+    key: MeetingKey,
+    meeting: NewMeeting,
+    positions: Vec<usize>,
+}
+
+/// One meeting of a batch, as [`EnsureAll::stream`] yields it.
+#[derive(Debug)]
+pub struct EnsuredItem {
+    /// Its position in the batch.
+    pub index: usize,
+    /// What happened: [`Ensured`], or why it failed (invalid input, a create that failed).
+    pub result: Result<Ensured>,
+}
+
+/// Makes one meeting exist exactly once; see [`Meetings::ensure`](crate::Meetings::ensure).
+#[derive(Debug)]
+#[must_use = "nothing is sent until awaited"]
+pub struct Ensure {
+    batch: EnsureAll,
+    refused: Option<String>,
+}
+
+impl Ensure {
+    pub(crate) fn new(api: Api, meeting: std::result::Result<NewMeeting, String>) -> Self {
+        let (meetings, refused) = match meeting {
+            Ok(meeting) => (vec![meeting], None),
+            Err(why) => (Vec::new(), Some(why)),
+        };
+        Self {
+            batch: EnsureAll::new(api, meetings),
+            refused,
+        }
+    }
+
+    /// Which facts make two meetings the same one ([`Matching::default`] unless set).
+    pub fn matching(self, matching: Matching) -> Self {
+        Self {
+            batch: self.batch.matching(matching),
+            ..self
+        }
+    }
+
+    /// How often a create that may have been applied is reconciled and sent again, and how long to wait
+    /// before looking (default: [`RetryPolicy::default`]).
+    pub fn reconcile(self, policy: RetryPolicy) -> Self {
+        Self {
+            batch: self.batch.reconcile(policy),
+            ..self
+        }
+    }
+
+    /// Looks, and creates the meeting if nothing matches.
+    pub async fn send(self) -> Result<Ensured> {
+        if let Some(why) = self.refused {
+            return Err(Error::invalid("data", why));
+        }
+        let mut items = self.batch.stream();
+        match items.try_next().await? {
+            Some(item) => item.result,
+            None => Err(Error::invalid("data", "no meeting to ensure")),
+        }
+    }
+}
+
+impl std::future::IntoFuture for Ensure {
+    type Output = Result<Ensured>;
+    type IntoFuture = crate::Pending<Ensured>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Makes many meetings exist exactly once; see [`Meetings::ensure_all`](crate::Meetings::ensure_all).
+///
+/// ```no_run
+/// use attio_meetings::Ensured;
+/// # async fn demo(client: attio_meetings::Client, meetings: Vec<attio_meetings::types::NewMeeting>) -> Result<(), attio_meetings::Error> {
+/// let results = client.meetings().ensure_all(meetings).concurrency(8).run().await?;
+/// let created = results.iter().filter(|r| matches!(r, Ok(Ensured::Created(_)))).count();
+/// println!("{created} created, {} in all", results.len());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+#[must_use = "nothing is sent until run"]
+pub struct EnsureAll {
+    api: Api,
+    meetings: Vec<NewMeeting>,
+    matching: Matching,
+    concurrency: usize,
+    window_gap: Duration,
+    reconcile: RetryPolicy,
+}
+
+impl EnsureAll {
+    pub(crate) fn new(api: Api, meetings: Vec<NewMeeting>) -> Self {
+        Self {
+            api,
+            meetings,
+            matching: Matching::default(),
+            concurrency: 8,
+            window_gap: Duration::from_secs(24 * 3600),
+            reconcile: RetryPolicy::default(),
+        }
+    }
+
+    /// Which facts make two meetings the same one ([`Matching::default`] unless set).
+    pub fn matching(self, matching: Matching) -> Self {
+        Self { matching, ..self }
+    }
+
+    /// How many creates are in flight at once (8 by default; at least 1). The client's pacing keeps them
+    /// under Attio's write limit.
+    pub fn concurrency(self, concurrency: usize) -> Self {
+        Self {
+            concurrency: concurrency.max(1),
+            ..self
+        }
+    }
+
+    /// Starts closer than this share one listing (one day by default). Larger gaps list fewer windows
+    /// but may page through more meetings that are not in the batch.
+    pub fn window_gap(self, gap: Duration) -> Self {
+        Self {
+            window_gap: gap,
+            ..self
+        }
+    }
+
+    /// How often a create that may have been applied is reconciled and sent again, and how long to wait
+    /// before looking (default: [`RetryPolicy::default`]).
+    pub fn reconcile(self, policy: RetryPolicy) -> Self {
+        Self {
+            reconcile: policy,
+            ..self
+        }
+    }
+
+    /// Every meeting's outcome, in the batch's order. A listing that fails (after the client's retries)
+    /// ends the batch with its error; meetings already created stay created, and running the batch
+    /// again finds them.
+    pub async fn run(self) -> Result<Vec<Result<Ensured>>> {
+        let len = self.meetings.len();
+        let mut slots: Vec<Option<Result<Ensured>>> = (0..len).map(|_| None).collect();
+        let mut items = self.stream();
+        while let Some(item) = items.try_next().await? {
+            if let Some(slot) = slots.get_mut(item.index) {
+                *slot = Some(item.result);
+            }
+        }
+        Ok(slots
+            .into_iter()
+            .map(|slot| slot.unwrap_or_else(|| Err(Error::invalid("data", "not handled"))))
+            .collect())
+    }
+
+    /// Every meeting's outcome as it is known, window by window (for progress reports). An `Err` item is
+    /// a listing that failed; the stream ends after it.
+    pub fn stream(self) -> crate::BoxStream<EnsuredItem> {
+        let EnsureAll {
+            api,
+            meetings,
+            matching,
+            concurrency,
+            window_gap,
+            reconcile,
+        } = self;
+        let mut refused = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut by_key: HashMap<MeetingKey, usize> = HashMap::new();
+        for (index, meeting) in meetings.into_iter().enumerate() {
+            if let Err(error) = crate::validate::new_meeting(&meeting) {
+                refused.push(EnsuredItem {
+                    index,
+                    result: Err(error),
+                });
+                continue;
+            }
+            let key = matching.key_of_new(&meeting);
+            match by_key.get(&key) {
+                Some(&group) => groups[group].positions.push(index),
+                None => {
+                    by_key.insert(key.clone(), groups.len());
+                    groups.push(Group {
+                        key,
+                        meeting,
+                        positions: vec![index],
+                    });
+                }
+            }
+        }
+        let windows = windows(groups, window_gap);
+        let context = Context {
+            api,
+            matching,
+            reconcile,
+        };
+        let found = stream::iter(windows)
+            .then(move |(window, groups)| {
+                let context = context.clone();
+                async move {
+                    match context.listed(window, &groups).await {
+                        Err(error) => stream::iter(vec![Err(error)]).left_stream(),
+                        Ok(listed) => stream::iter(groups)
+                            .map(move |group| {
+                                let context = context.clone();
+                                let candidates =
+                                    listed.get(&group.key).cloned().unwrap_or_default();
+                                async move { context.settle(group, candidates).await }
+                            })
+                            .buffer_unordered(concurrency)
+                            .flat_map(|items| stream::iter(items.into_iter().map(Ok)))
+                            .right_stream(),
+                    }
+                }
+            })
+            .flatten();
+        // A failed listing ends the stream after being yielded.
+        let ended =
+            stream::iter(refused.into_iter().map(Ok))
+                .chain(found)
+                .scan(false, |failed, item| {
+                    let out = (!*failed).then_some(item);
+                    if let Some(Err(_)) = &out {
+                        *failed = true;
+                    }
+                    futures_util::future::ready(out)
+                });
+        Box::pin(ended)
+    }
+}
+
+/// Sorts the groups by start and cuts them into windows: a start closer than `gap` to the end of the
+/// window so far joins it.
+fn windows(mut groups: Vec<Group>, gap: Duration) -> Vec<(Window, Vec<Group>)> {
+    groups.sort_by_key(|g| g.key.start);
+    let gap = chrono::Duration::from_std(gap).unwrap_or(chrono::Duration::MAX);
+    let mut out: Vec<(Window, Vec<Group>)> = Vec::new();
+    for group in groups {
+        let window = group.key.window();
+        match out.last_mut() {
+            Some((current, members))
+                if current
+                    .before
+                    .checked_add_signed(gap)
+                    .is_none_or(|reach| window.from <= reach) =>
+            {
+                current.before = current.before.max(window.before);
+                members.push(group);
+            }
+            _ => out.push((window, vec![group])),
+        }
+    }
+    out
+}
+
+/// What the futures of a batch share.
+#[derive(Clone)]
+struct Context {
+    api: Api,
+    matching: Matching,
+    reconcile: RetryPolicy,
+}
+
+impl Context {
+    /// The meetings of `window`, by key (narrowed to the groups' organizers when they all have one and
+    /// there are few).
+    async fn listed(
+        &self,
+        window: Window,
+        groups: &[Group],
+    ) -> Result<HashMap<MeetingKey, Vec<Meeting>>> {
+        let mut organizers: Vec<&str> = groups
+            .iter()
+            .map(|g| g.key.organizer.as_deref())
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
+        organizers.sort_unstable();
+        organizers.dedup();
+        let mut request = self.listing(window);
+        if self.matching.organizer
+            && !organizers.is_empty()
+            && organizers.len() <= MAX_ORGANIZER_FILTER
+        {
+            request = request.participants(organizers);
+        }
+        let mut by_key: HashMap<MeetingKey, Vec<Meeting>> = HashMap::new();
+        let mut meetings = request.stream();
+        while let Some(meeting) = meetings.try_next().await? {
+            by_key
+                .entry(self.matching.key_of(&meeting))
+                .or_default()
+                .push(meeting);
+        }
+        Ok(by_key)
+    }
+
+    fn listing(&self, window: Window) -> ListMeetings {
+        self.api
+            .list_meetings()
+            .ends_from(window.from)
+            .starts_before(window.before)
+            .limit(ListMeetings::LIMIT_MAX)
+    }
+
+    /// The meetings that have `key` now.
+    async fn look(&self, key: &MeetingKey) -> Result<Vec<Meeting>> {
+        let mut request = self.listing(key.window());
+        if let Some(organizer) = &key.organizer {
+            request = request.participants([organizer.as_str()]);
+        }
+        let mut found = Vec::new();
+        let mut meetings = request.stream();
+        while let Some(meeting) = meetings.try_next().await? {
+            if self.matching.key_of(&meeting) == *key {
+                found.push(meeting);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Decides a group from its candidates, creating its meeting when there is none.
+    async fn settle(&self, group: Group, mut candidates: Vec<Meeting>) -> Vec<EnsuredItem> {
+        let result = match candidates.len() {
+            0 => self.create(&group).await,
+            1 => Ok(Ensured::Found(candidates.remove(0))),
+            _ => Ok(Ensured::Ambiguous(candidates)),
+        };
+        let mut items = Vec::with_capacity(group.positions.len());
+        let mut positions = group.positions.into_iter();
+        let (Some(first), rest) = (positions.next(), positions) else {
+            return items;
+        };
+        // Later meetings of the batch with the same key are the first one's meeting.
+        for index in rest {
+            let result = match &result {
+                Ok(Ensured::Created(meeting)) => Ok(Ensured::Found(meeting.clone())),
+                Ok(other) => Ok(other.clone()),
+                Err(error) => Err(Error::invalid(
+                    "data",
+                    format!("the batch's meeting with the same key failed: {error}"),
+                )),
+            };
+            items.push(EnsuredItem { index, result });
+        }
+        items.insert(
+            0,
+            EnsuredItem {
+                index: first,
+                result,
+            },
+        );
+        items
+    }
+
+    /// Creates the group's meeting; after a failure that may have been applied, looks again before
+    /// creating again.
+    async fn create(&self, group: &Group) -> Result<Ensured> {
+        let mut waits = self.reconcile.schedule();
+        loop {
+            let error = match self
+                .api
+                .create_meeting()
+                .data(group.meeting.clone())
+                .send()
+                .await
+            {
+                Ok(meeting) => return Ok(Ensured::Created(meeting)),
+                Err(error) if error.may_have_been_applied() => error,
+                Err(error) => return Err(error),
+            };
+            let Some(wait) = waits.next() else {
+                return Err(error);
+            };
+            tracing::info!(
+                key = %group.key,
+                error = %error,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "create may have been applied; looking again before creating again"
+            );
+            tokio::time::sleep(wait).await;
+            let mut found = self.look(&group.key).await?;
+            match found.len() {
+                0 => continue,
+                // The lost attempt made it.
+                1 => return Ok(Ensured::Created(found.remove(0))),
+                _ => return Ok(Ensured::Ambiguous(found)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timed(at: &str) -> MeetingTime {
+        MeetingTime::instant(DateTime::parse_from_rfc3339(at).unwrap())
+    }
+
+    fn key(at: &str, title: &str, organizer: Option<&str>) -> MeetingKey {
+        Matching::default().key(&timed(at), title, organizer)
+    }
+
+    #[test]
+    fn keys_compare_instants_titles_loosely_and_organizers_case_insensitively() {
+        assert_eq!(
+            key(
+                "2027-01-05T10:00:00+01:00",
+                "Weekly  Sync ",
+                Some("Ada@Example.com")
+            ),
+            key(
+                "2027-01-05T09:00:00Z",
+                "weekly sync",
+                Some("ada@example.com")
+            )
+        );
+        assert_ne!(
+            key(
+                "2027-01-05T10:00:00Z",
+                "Weekly sync",
+                Some("ada@example.com")
+            ),
+            key(
+                "2027-01-05T10:00:01Z",
+                "Weekly sync",
+                Some("ada@example.com")
+            )
+        );
+        assert_ne!(
+            key(
+                "2027-01-05T10:00:00Z",
+                "Weekly sync",
+                Some("ada@example.com")
+            ),
+            key("2027-01-05T10:00:00Z", "Weekly sync", None)
+        );
+        let loose = Matching::default().title(false).organizer(false);
+        assert_eq!(
+            loose.key(&timed("2027-01-05T10:00:00Z"), "A", Some("x@example.com")),
+            loose.key(&timed("2027-01-05T10:00:00Z"), "B", None)
+        );
+    }
+
+    #[test]
+    fn windows_hold_their_starts_and_merge_within_the_gap() {
+        let group = |at: &str| Group {
+            key: key(at, "t", None),
+            meeting: crate::types::NewMeeting::builder()
+                .title("t")
+                .description("")
+                .start(timed(at))
+                .end(timed("2030-01-01T00:00:00Z"))
+                .is_all_day(false)
+                .participants(Vec::new())
+                .try_into()
+                .unwrap(),
+            positions: vec![0],
+        };
+        let windows = windows(
+            vec![
+                group("2027-01-07T10:00:00Z"),
+                group("2027-01-05T10:00:00Z"),
+                group("2027-01-05T18:00:00Z"),
+            ],
+            Duration::from_secs(3600 * 24),
+        );
+        assert_eq!(windows.len(), 1);
+        let (window, members) = &windows[0];
+        assert_eq!(window.from.to_rfc3339(), "2027-01-05T10:00:00+00:00");
+        assert_eq!(window.before.to_rfc3339(), "2027-01-07T10:00:01+00:00");
+        assert_eq!(members.len(), 3);
+
+        let apart = super::windows(
+            vec![group("2027-01-05T10:00:00Z"), group("2027-03-05T10:00:00Z")],
+            Duration::from_secs(3600),
+        );
+        assert_eq!(apart.len(), 2);
+    }
+
+    #[test]
+    fn an_all_day_key_covers_its_day() {
+        let day = NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
+        let key = Matching::default().key(&MeetingTime::all_day(day), "Offsite", None);
+        let window = key.window();
+        assert_eq!(window.from.to_rfc3339(), "2027-01-05T00:00:00+00:00");
+        assert_eq!(window.before.to_rfc3339(), "2027-01-06T00:00:00+00:00");
+        assert_eq!(key.to_string(), "2027-01-05 \"offsite\"");
+    }
+}
