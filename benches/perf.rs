@@ -1,7 +1,7 @@
 //! Performance of the client against baselines measured in the same run.
 //!
 //! `cargo bench --bench perf` runs all; `cargo bench --bench perf -- overhead decode pagination bulk
-//! memory` picks some. Each prints absolute numbers and the ratio to its baseline; nothing is asserted.
+//! ensure memory` picks some. Each prints absolute numbers and the ratio to its baseline; nothing is asserted.
 //! See BENCHMARKS.md for what each ratio means.
 
 use std::sync::Arc;
@@ -35,6 +35,7 @@ fn main() -> Result<(), Error> {
         "decode",
         "pagination",
         "bulk",
+        "ensure",
         "memory",
         "webhook",
         "shared",
@@ -56,6 +57,7 @@ fn main() -> Result<(), Error> {
             "decode" => decode()?,
             "pagination" => multi_thread(&mut runtime)?.block_on(pagination())?,
             "bulk" => multi_thread(&mut runtime)?.block_on(bulk())?,
+            "ensure" => multi_thread(&mut runtime)?.block_on(ensure())?,
             "memory" => multi_thread(&mut runtime)?.block_on(memory())?,
             "webhook" => webhook()?,
             "shared" => shared_pacing()?,
@@ -91,8 +93,7 @@ fn meeting_body(i: usize) -> Value {
             {"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"},
             {"email_address": format!("guest{i}@example.org"), "is_organizer": false, "status": "tentative"}
         ],
-        "linked_records": [{"object": "people", "record_id": "891dcbfc-9141-415d-9b2a-2238a6cc012d"}],
-        "external_ref": format!("bench-{i}")
+        "linked_records": [{"object": "people", "record_id": "891dcbfc-9141-415d-9b2a-2238a6cc012d"}]
     }})
 }
 
@@ -590,7 +591,7 @@ async fn pagination() -> Result<(), Error> {
     Ok(())
 }
 
-/// Benchmark 4: 2,000 find-or-creates against a write limit of 200/s, with and without client pacing.
+/// Benchmark 4: 6,000 creates against a write limit of 200/s, with and without client pacing.
 async fn bulk() -> Result<(), Error> {
     // 30 s at the limit: the first and last seconds weigh what they weigh in a long bulk run.
     let (limit, concurrency) = (200u32, 32usize);
@@ -623,7 +624,7 @@ async fn bulk() -> Result<(), Error> {
                 let client = client.clone();
                 async move {
                     let meeting: attio_meetings::types::NewMeeting = serde_json::from_value(body)?;
-                    client.meetings().find_or_create(meeting).await?;
+                    client.meetings().create(meeting).await?;
                     Ok::<(), Error>(())
                 }
             })
@@ -633,16 +634,83 @@ async fn bulk() -> Result<(), Error> {
         let elapsed = started.elapsed();
         let failed = results.iter().filter(|r| r.is_err()).count();
         let meetings = server.store().meetings().len();
-        let requests = server.requests(Operation::FindOrCreateMeeting) as usize;
+        let requests = server.requests(Operation::CreateMeeting) as usize;
         let rate = (n - failed) as f64 / elapsed.as_secs_f64();
         println!(
-            "bulk:       {n} find-or-creates, write limit {limit}/s, {} pacing: {elapsed:.2?}, {rate:.1}/s = {:.3} x limit \
+            "bulk:       {n} creates, write limit {limit}/s, {} pacing: {elapsed:.2?}, {rate:.1}/s = {:.3} x limit \
              (target >= 0.98), {failed} failed, {} duplicates, {} 429s",
             if paced { "with" } else { "without" },
             rate / limit as f64,
             meetings.saturating_sub(n - failed),
             requests - n,
         );
+    }
+    Ok(())
+}
+
+/// Benchmark 8: `ensure_all` of 2,000 new meetings (one every 15 minutes, three weeks) against the fake at
+/// Attio's limits (100 reads/s, 25 writes/s) with the client paced at them: the write rate against the
+/// limit and the 429s; then the same batch again: no write, and its time against the floor of the
+/// listings it needs at the read limit.
+async fn ensure() -> Result<(), Error> {
+    let n = 2_000usize;
+    let server = MockServer::builder()
+        .limits(Limits::default())
+        .start()
+        .await?;
+    let client = Client::builder()
+        .token(server.token())
+        .base_url(server.base_url())
+        .pacing(Pacing::attio())
+        .build()?;
+    let base = chrono::DateTime::parse_from_rfc3339("2027-03-01T08:00:00-05:00")?;
+    let meetings = (0..n)
+        .map(|i| {
+            let mut body = meeting_body(i);
+            let start = base + chrono::Duration::minutes(15 * i as i64);
+            body["data"]["start"]["datetime"] = json!(start.to_rfc3339());
+            body["data"]["end"]["datetime"] =
+                json!((start + chrono::Duration::minutes(15)).to_rfc3339());
+            Ok(serde_json::from_value(body["data"].take())?)
+        })
+        .collect::<Result<Vec<attio_meetings::types::NewMeeting>, Error>>()?;
+    for round in ["first", "again"] {
+        let (creates, lists, refused) = (
+            server.requests(Operation::CreateMeeting),
+            server.requests(Operation::ListMeetings),
+            server.rate_limited(),
+        );
+        let started = Instant::now();
+        let results = client
+            .meetings()
+            .ensure_all(meetings.clone())
+            .concurrency(16)
+            .run()
+            .await?;
+        let elapsed = started.elapsed();
+        let failed = results.iter().filter(|r| r.is_err()).count();
+        let created = results
+            .iter()
+            .filter(|r| matches!(r, Ok(e) if e.created()))
+            .count();
+        let creates = server.requests(Operation::CreateMeeting) - creates;
+        let lists = server.requests(Operation::ListMeetings) - lists;
+        let refused = server.rate_limited() - refused;
+        let stored = server.store().meetings().len();
+        if round == "first" {
+            let rate = creates as f64 / elapsed.as_secs_f64();
+            println!(
+                "ensure:     {n} new meetings at Attio's limits: {elapsed:.2?}, {created} created ({creates} creates                  sent, {lists} listings), {rate:.2}/s = {:.3} x the write limit (target >= 0.95), {refused} 429s,                  {failed} failed, {stored} stored",
+                rate / 25.0
+            );
+        } else {
+            // The floor: the listings at the read limit, each a request (the first of every second free).
+            let floor = Duration::from_secs_f64(lists.saturating_sub(1) as f64 / 100.0);
+            println!(
+                "ensure:     the same {n} again: {elapsed:.2?}, {creates} creates sent, {lists} listings (floor at                  100 reads/s {floor:.2?}; {:.1} x (floor + one round trip per listing)), {refused} 429s, {failed}                  failed, {stored} stored",
+                elapsed.as_secs_f64() / (floor.as_secs_f64() + lists as f64 * 0.001).max(1e-9)
+            );
+        }
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use attio_meetings::types::{ExternalRef, MeetingTime, NewMeeting, NewParticipant};
+use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant};
 use uuid::Uuid;
 
 #[tokio::main(flavor = "current_thread")]
@@ -21,15 +21,14 @@ async fn main() -> Result<(), support::Report> {
             let start = chrono::DateTime::parse_from_rfc3339("2027-11-27T14:00:00Z")?;
             let meeting = client
                 .meetings()
-                .find_or_create(
+                .create(
                     NewMeeting::builder()
                         .title("Recorded call")
                         .description("")
                         .start(MeetingTime::instant(start))
                         .end(MeetingTime::instant(start + chrono::Duration::minutes(45)))
                         .is_all_day(false)
-                        .participants(vec![NewParticipant::organizer("ada@example.com")])
-                        .external_ref(ExternalRef::id("download-transcript-example")?),
+                        .participants(vec![NewParticipant::organizer("ada@example.com")]),
                 )
                 .await?;
             let recordings = client.call_recordings(meeting.id.meeting_id);

@@ -18,7 +18,7 @@
 //! Options: `--base-url` (default `http://127.0.0.1:8080`), `--token` (default the fake's), `--redis URL`,
 //! `--prefix` (default `attio-worker`), `--workers N` (while Redis is unreachable, pace at 1/N),
 //! `--writes N` (the write limit to pace at, default 25), `--seconds S` (default 10), `--concurrency C`
-//! (calls in flight, default 8), `--id NAME` (prefix of the external refs; default the process id),
+//! (calls in flight, default 8), `--id NAME` (prefix of the meetings' titles; default the process id),
 //! `--redis-timeout-ms MS`, and `--inject-429-at-ms MS`: at that time into the run, early in a
 //! wall-clock second, one delete of a call recording, which the fake answers 429 when told to
 //! (`--fault 429 --fault-operation delete_call_recording --fault-rate 1`): its `Retry-After` pauses the
@@ -144,9 +144,9 @@ pub async fn run(options: Options) -> Result<serde_json::Value, Box<dyn std::err
         .take_while(|_| std::future::ready(Instant::now() < deadline))
         .map(|n| {
             let client = client.clone();
-            let external = format!("{}-{n}", options.id);
+            let name = format!("{}-{n}", options.id);
             async move {
-                let outcome = client.meetings().find_or_create(meeting(&external)).await;
+                let outcome = client.meetings().create(meeting(&name)).await;
                 (outcome.map(|_| ()), SystemTime::now())
             }
         })
@@ -179,10 +179,10 @@ pub async fn run(options: Options) -> Result<serde_json::Value, Box<dyn std::err
     }))
 }
 
-fn meeting(external: &str) -> attio_meetings::types::builder::NewMeeting {
+fn meeting(name: &str) -> attio_meetings::types::builder::NewMeeting {
     let start = chrono::DateTime::parse_from_rfc3339("2027-03-01T08:00:00+00:00").expect("valid");
     NewMeeting::builder()
-        .title(format!("Meeting {external}"))
+        .title(format!("Meeting {name}"))
         .description("from a pacing worker")
         .start(MeetingTime::at(start, "UTC"))
         .end(MeetingTime::at(
@@ -191,7 +191,6 @@ fn meeting(external: &str) -> attio_meetings::types::builder::NewMeeting {
         ))
         .is_all_day(false)
         .participants(vec![NewParticipant::organizer("ada@example.com")])
-        .external_ref(external)
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `run`

@@ -1,22 +1,23 @@
 //! The main job: `cargo run --example quickstart`.
 //!
-//! Without `ATTIO_API_KEY` it starts the embedded fake Attio server and: syncs a timed meeting and an
-//! all-day one, re-sends the first to show de-duplication, lists with a filter across pages, gets a
-//! meeting, attaches a call recording and reads its transcript.
+//! Without `ATTIO_API_KEY` it starts the embedded fake Attio server (which, like Attio, creates a meeting
+//! on every create) and: ensures a timed meeting and an all-day one, ensures the first again to show that
+//! it is found rather than created twice, syncs a batch of weekly check-ins in one listing, lists with a
+//! filter across pages, gets a meeting, uploads a call transcript and reads it back.
 //!
 //! With `ATTIO_API_KEY` set it talks to the real Attio and only reads, unless `--write` is given, in which
-//! case it also finds-or-creates one example meeting (de-duplicated: running it twice creates one).
+//! case it also ensures one example meeting (running it twice creates one).
 
 #[path = "support/mod.rs"]
 mod support;
 
 use std::time::Duration;
 
-use attio_meetings::types::ParticipantStatus;
 use attio_meetings::types::{
-    ExternalRef, Meeting, MeetingSort, MeetingTime, NewMeeting, NewParticipant,
+    Meeting, MeetingSort, MeetingTime, NewCallRecording, NewMeeting, NewParticipant,
+    NewTranscriptSegment, ParticipantStatus,
 };
-use attio_meetings::{Client, Pacing};
+use attio_meetings::{Client, Ensured, Pacing};
 use attio_meetings_mock::MockServer;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures_util::TryStreamExt;
@@ -35,7 +36,7 @@ async fn main() -> Result<()> {
             "Talking to {} ({}).",
             client.base_url(),
             if writes {
-                "reads and one find-or-create"
+                "reads and one ensure"
             } else {
                 "reads only"
             }
@@ -58,13 +59,8 @@ fn new_york(rfc3339: &str) -> Result<DateTime<FixedOffset>> {
     Ok(DateTime::parse_from_rfc3339(rfc3339)?)
 }
 
-fn meeting(
-    title: &str,
-    start: MeetingTime,
-    end: MeetingTime,
-    external_id: &str,
-) -> Result<NewMeeting> {
-    // The builder; `find_or_create` also takes it as is. `linked_records` may be left out (none).
+fn meeting(title: &str, start: MeetingTime, end: MeetingTime) -> Result<NewMeeting> {
+    // The builder; `create` and `ensure` also take it as is. `linked_records` may be left out (none).
     let meeting = NewMeeting::builder()
         .title(title)
         .description(format!("{title}, synced by the attio-meetings quickstart."))
@@ -73,9 +69,9 @@ fn meeting(
         .end(end)
         .participants(vec![
             NewParticipant::organizer("ada@example.com"),
-            NewParticipant::attendee("grace@example.com", ParticipantStatus::Tentative),
+            NewParticipant::attendee("grace@example.com", ParticipantStatus::Tentative)
+                .with_name("Grace Hopper")?,
         ])
-        .external_ref(ExternalRef::id(external_id)?)
         .try_into()?;
     Ok(meeting)
 }
@@ -88,49 +84,72 @@ fn show(meeting: &Meeting) -> String {
     format!("{when}  {}  [{}]", meeting.title, meeting.id.meeting_id)
 }
 
+/// What `ensure` did, in a word, and the meeting.
+fn ensured(outcome: &Ensured) -> String {
+    match outcome {
+        Ensured::Found(m) => format!("found    {}", show(m)),
+        Ensured::Created(m) => format!("created  {}", show(m)),
+        Ensured::Ambiguous(candidates) => {
+            format!("{} meetings match; none created", candidates.len())
+        }
+        _ => "an outcome this example does not know".to_string(),
+    }
+}
+
 async fn tour(client: &Client) -> Result<()> {
-    // 1. Find-or-create a timed meeting and an all-day one.
+    // 1. Ensure a timed meeting and an all-day one: Attio creates on every call, so `ensure` lists the
+    //    meetings at that start first and creates only when none has the same title and organizer.
     let start = new_york("2027-11-27T14:00:00-05:00")?;
     let kickoff = meeting(
         "Onboarding kickoff",
         MeetingTime::at(start, "America/New_York"),
         MeetingTime::at(start + chrono::Duration::hours(1), "America/New_York"),
-        "crm-event-1001",
     )?;
-    let first = client.meetings().find_or_create(kickoff.clone()).await?;
-    println!("find-or-create  {}", show(&first));
+    let outcome = client.meetings().ensure(kickoff.clone()).await?;
+    println!("ensure    {}", ensured(&outcome));
+    let first = outcome.meeting().ok_or("the kickoff is ambiguous")?.clone();
     let offsite = meeting(
         "Team offsite",
         MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 12, 1).ok_or("bad date")?),
         MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 12, 3).ok_or("bad date")?),
-        "crm-event-1002",
     )?;
     println!(
-        "find-or-create  {}",
-        show(&client.meetings().find_or_create(offsite).await?)
+        "ensure    {}",
+        ensured(&client.meetings().ensure(offsite).await?)
     );
 
-    // 2. Re-sending the same external_ref finds the same meeting instead of creating another.
-    let again = client.meetings().find_or_create(kickoff).await?;
-    println!(
-        "re-sent         same id: {} ({})\n",
-        again.id == first.id,
-        again.id.meeting_id
-    );
+    // 2. Ensuring the same meeting again finds it instead of creating another.
+    let again = client.meetings().ensure(kickoff).await?;
+    println!("again     {}\n", ensured(&again));
 
-    // 3. Weekly check-ins with one participant, then a filtered listing, two per page.
+    // 3. Weekly check-ins with one participant, ensured as one batch (one listing for the stretch of
+    //    weeks, then only the missing ones are created), then a filtered listing, two per page.
     let check_in = new_york("2027-12-06T10:00:00-05:00")?;
+    let mut check_ins = Vec::new();
     for week in 0..5 {
         let start = check_in + chrono::Duration::weeks(week);
         let mut m = meeting(
             &format!("Weekly check-in #{}", week + 1),
             MeetingTime::at(start, "America/New_York"),
             MeetingTime::at(start + chrono::Duration::minutes(30), "America/New_York"),
-            &format!("checkin-{week}"),
         )?;
         m.participants = vec![NewParticipant::organizer("linus@example.com")];
-        client.meetings().find_or_create(m).await?;
+        check_ins.push(m);
     }
+    let outcomes = client
+        .meetings()
+        .ensure_all(check_ins)
+        .window_gap(Duration::from_secs(8 * 24 * 3600))
+        .run()
+        .await?;
+    let created = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Ensured::Created(_))))
+        .count();
+    println!(
+        "batch     {created} of {} check-ins created",
+        outcomes.len()
+    );
     let mut pages = client
         .meetings()
         .list()
@@ -154,10 +173,30 @@ async fn tour(client: &Client) -> Result<()> {
         got.participants.len()
     );
 
-    // 5. Attach a call recording, wait for Attio (here the fake) to process it, read the transcript.
+    // 5. Upload the call's transcript as a recording, wait for Attio (here the fake) to process it, and
+    //    read the transcript back from the recording.
     let recordings = client.call_recordings(first.id.meeting_id);
+    let said = [
+        (
+            "Ada Lovelace",
+            "Welcome, everyone. Shall we start with the agenda?",
+        ),
+        (
+            "Grace Hopper",
+            "Yes please. I have two items on the rollout.",
+        ),
+        ("Ada Lovelace", "Great, go ahead."),
+    ];
+    let segments = said
+        .iter()
+        .enumerate()
+        .map(|(i, (speaker, speech))| {
+            let start = i as f64 * 4.0;
+            NewTranscriptSegment::new(*speaker, start, start + 3.5, *speech)
+        })
+        .collect();
     let recording = recordings
-        .create("https://example.com/recordings/kickoff.mp4")
+        .create(NewCallRecording::from_transcript(segments))
         .await?;
     println!(
         "call recording  {} is {}",
@@ -175,7 +214,7 @@ async fn tour(client: &Client) -> Result<()> {
     let turns = transcript.raw_transcript.lines().count();
     let seconds = transcript.transcript.last().map_or(0.0, |s| s.end_time);
     println!(
-        "transcript      {turns} turns, {} words, {}:{:02} long:",
+        "transcript      {turns} turns, {} segments, {}:{:02} long:",
         transcript.transcript.len(),
         (seconds / 60.0) as u64,
         (seconds % 60.0) as u64
@@ -193,11 +232,10 @@ async fn real(client: &Client, writes: bool) -> Result<()> {
             "attio-meetings quickstart",
             MeetingTime::at(start, "America/New_York"),
             MeetingTime::at(start + chrono::Duration::hours(1), "America/New_York"),
-            "attio-meetings-quickstart-example",
         )?;
         println!(
-            "find-or-create  {}",
-            show(&client.meetings().find_or_create(example).await?)
+            "ensure    {}",
+            ensured(&client.meetings().ensure(example).await?)
         );
     }
     let page = client

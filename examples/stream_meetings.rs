@@ -21,7 +21,7 @@ async fn main() -> Result<(), support::Report> {
                 &serde_json::json!({"data": {
                     "title": format!("Day {i}"), "description": "", "is_all_day": true,
                     "start": {"date": day.to_string()}, "end": {"date": next.to_string()},
-                    "participants": [], "external_ref": format!("day-{i}")
+                    "participants": [{"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"}]
                 }}),
                 None,
             )?;

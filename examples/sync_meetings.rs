@@ -1,31 +1,29 @@
 //! Sync a batch of calendar events into Attio: `cargo run --example sync_meetings`.
 //!
-//! Events read from Google Calendar are sent with their iCal identity, so re-running the sync (or a
-//! retry after a network failure) updates nothing and duplicates nothing. Eight requests run at a time;
-//! the client's pacing keeps them under Attio's write limit and its retries absorb 429s and 5xx.
+//! Attio creates a meeting on every create, so the events go through `ensure_all`: the meetings of the
+//! week are listed once, and only the events no meeting matches (same start, title and organizer) are
+//! created, eight at a time. Re-running the sync (or a retry after a network failure) creates nothing
+//! more: a create whose answer was lost is reconciled by looking again before creating again. The
+//! client's pacing keeps the writes under Attio's write limit and its retries absorb 429s and 5xx.
 
 #[path = "support/mod.rs"]
 mod support;
 
-use attio_meetings::types::{
-    CalendarProvider, ExternalRef, MeetingTime, NewMeeting, NewParticipant, ParticipantStatus,
-    builder,
-};
+use attio_meetings::Ensured;
+use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant, ParticipantStatus};
 use chrono::{DateTime, Duration};
-use futures_util::{StreamExt, stream};
 
 /// What a calendar API hands you, reduced to what Attio needs.
 struct CalendarEvent {
-    ical_uid: String,
     title: String,
     start: DateTime<chrono::FixedOffset>,
     minutes: i64,
     attendees: Vec<String>,
 }
 
-/// The meeting's builder: `find_or_create` takes it as is (and checks it when the call is sent).
-fn to_meeting(event: &CalendarEvent) -> builder::NewMeeting {
-    NewMeeting::builder()
+/// The meeting to ensure; the builder checks that every field is set.
+fn to_meeting(event: &CalendarEvent) -> Result<NewMeeting, support::Report> {
+    let meeting = NewMeeting::builder()
         .title(event.title.clone())
         .description("")
         .start(MeetingTime::at(event.start, "Europe/London"))
@@ -46,7 +44,8 @@ fn to_meeting(event: &CalendarEvent) -> builder::NewMeeting {
                 })
                 .collect::<Vec<_>>(),
         )
-        .external_ref(ExternalRef::ical(&event.ical_uid, CalendarProvider::Google))
+        .try_into()?;
+    Ok(meeting)
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -55,7 +54,6 @@ async fn main() -> Result<(), support::Report> {
     let monday = DateTime::parse_from_rfc3339("2027-11-29T09:00:00+00:00")?;
     let events: Vec<CalendarEvent> = (0..40)
         .map(|i| CalendarEvent {
-            ical_uid: format!("{i:04}-sync-example@google.com"),
             title: format!("Customer call {i}"),
             start: monday + Duration::hours(i),
             minutes: 30,
@@ -65,23 +63,32 @@ async fn main() -> Result<(), support::Report> {
 
     for round in ["first sync", "second sync (nothing new)"] {
         let started = std::time::Instant::now();
-        let results: Vec<_> = stream::iter(&events)
-            .map(|event| client.meetings().find_or_create(to_meeting(event)).send())
-            .buffer_unordered(8)
-            .collect()
-            .await;
-        let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-        let mut ids: Vec<_> = results
+        let meetings = events
             .iter()
-            .filter_map(|r| r.as_ref().ok())
-            .map(|m| m.id.meeting_id)
-            .collect();
-        ids.sort();
-        ids.dedup();
+            .map(to_meeting)
+            .collect::<Result<Vec<_>, _>>()?;
+        let results = client
+            .meetings()
+            .ensure_all(meetings)
+            .concurrency(8)
+            .run()
+            .await?;
+        let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+        let count = |created: bool| {
+            results
+                .iter()
+                .filter(|r| matches!(r, Ok(e) if e.created() == created && e.meeting().is_some()))
+                .count()
+        };
+        let ambiguous = results
+            .iter()
+            .filter(|r| matches!(r, Ok(Ensured::Ambiguous(_))))
+            .count();
         println!(
-            "{round}: {} events -> {} distinct meetings, {} failed, in {:?}",
+            "{round}: {} events -> {} created, {} found, {ambiguous} ambiguous, {} failed, in {:?}",
             events.len(),
-            ids.len(),
+            count(true),
+            count(false),
             failed.len(),
             started.elapsed()
         );

@@ -15,7 +15,7 @@ use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use attio_meetings::types::{ExternalRef, MeetingTime, NewMeeting, NewParticipant};
+use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant};
 use attio_meetings::webhooks::{WebhookEvent, WebhookSecret, axum::VerifiedDelivery};
 use attio_meetings::{Client, Pacing};
 use attio_meetings_mock::{MockServer, WebhookFaults};
@@ -152,15 +152,14 @@ async fn record_a_call(client: &Client) -> Result<(), attio_meetings::Error> {
     let start = chrono::DateTime::parse_from_rfc3339("2027-11-27T14:00:00Z").unwrap_or_default();
     let meeting = client
         .meetings()
-        .find_or_create(
+        .create(
             NewMeeting::builder()
                 .title("Recorded call")
                 .description("")
                 .start(MeetingTime::instant(start))
                 .end(MeetingTime::instant(start + chrono::Duration::minutes(30)))
                 .is_all_day(false)
-                .participants(vec![NewParticipant::organizer("ada@example.com")])
-                .external_ref(ExternalRef::id("webhook-receiver-example")?),
+                .participants(vec![NewParticipant::organizer("ada@example.com")]),
         )
         .await?;
     let recording = client

@@ -45,6 +45,8 @@ const USER_AGENT: &str = concat!("attio-meetings/", env!("CARGO_PKG_VERSION"));
 #[derive(Clone)]
 pub struct Client {
     pipeline: Arc<Pipeline>,
+    /// The base URL and the token's identity (a hash): which workspace `ensure` serialises on.
+    workspace: Arc<str>,
 }
 
 impl fmt::Debug for Client {
@@ -89,7 +91,7 @@ impl Client {
         Api::new(self.clone())
     }
 
-    /// Meetings: list, find-or-create, get.
+    /// Meetings: list, create, ensure, get, delete, linked records.
     pub fn meetings(&self) -> Meetings {
         Meetings::new(self.api())
     }
@@ -107,6 +109,11 @@ impl Client {
     /// The pipeline every request of this client goes through.
     pub(crate) fn pipeline(&self) -> &Pipeline {
         &self.pipeline
+    }
+
+    /// The base URL and a hash of the token: clients with the same one write to the same workspace.
+    pub(crate) fn workspace(&self) -> &str {
+        &self.workspace
     }
 
     /// The base URL requests go to.
@@ -283,7 +290,9 @@ impl ClientBuilder {
             Some(pacing) => Some(Pacer::new(pacing, &token)?),
             None => None,
         };
+        let workspace = format!("{base_url} {}", token.identity()).into();
         Ok(Client {
+            workspace,
             pipeline: Arc::new(Pipeline {
                 http,
                 base_url,

@@ -14,11 +14,14 @@
 //!    reconciled: the window is listed again, and the create is sent again only if nothing matches. So a
 //!    timeout or a dropped answer never makes a duplicate.
 //!
-//! What it cannot see: two processes ensuring the same meeting at the same moment both find nothing and
-//! both create (use one process per calendar, or a lock shared between them).
+//! Within a process, ensures of the same meeting in the same workspace wait for each other (whichever
+//! client, clone or batch they come from): the later one lists after the earlier one created, and finds
+//! it. Across processes nothing is shared: two processes ensuring the same meeting at the same moment
+//! both find nothing and both create (run one process per calendar, or share a lock between them).
 
 use std::collections::HashMap;
 use std::fmt::Display;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -131,7 +134,7 @@ impl Matching {
 }
 
 /// What identifies a meeting under a [`Matching`] rule: equal keys are the same meeting.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MeetingKey {
     start: Start,
     title: Option<String>,
@@ -214,6 +217,42 @@ struct Group {
     key: MeetingKey,
     meeting: NewMeeting,
     positions: Vec<usize>,
+    /// Held from before the window is listed until the group is settled.
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// The keys being ensured in this process, per workspace (base URL and token hash): one lock each, held
+/// from the listing to the create, so two ensures of one meeting never both find it missing.
+type InFlight = HashMap<(String, MeetingKey), Weak<tokio::sync::Mutex<()>>>;
+static IN_FLIGHT: LazyLock<Mutex<InFlight>> = LazyLock::new(Mutex::default);
+
+/// Locks the groups' keys in `workspace`, in key order (so two batches cannot wait for each other).
+async fn lock_keys(workspace: &str, groups: &mut [Group]) {
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|a, b| groups[*a].key.cmp(&groups[*b].key));
+    let locks: Vec<Arc<tokio::sync::Mutex<()>>> = {
+        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner);
+        // Locks nobody holds any more are dropped now and then, not kept forever.
+        if in_flight.len() > 4096 {
+            in_flight.retain(|_, lock| lock.strong_count() > 0);
+        }
+        order
+            .iter()
+            .map(|&i| {
+                let slot = in_flight
+                    .entry((workspace.to_string(), groups[i].key.clone()))
+                    .or_default();
+                slot.upgrade().unwrap_or_else(|| {
+                    let lock = Arc::new(tokio::sync::Mutex::new(()));
+                    *slot = Arc::downgrade(&lock);
+                    lock
+                })
+            })
+            .collect()
+    };
+    for (i, lock) in order.into_iter().zip(locks) {
+        groups[i].guard = Some(lock.lock_owned().await);
+    }
 }
 
 /// One meeting of a batch, as [`EnsureAll::stream`] yields it.
@@ -398,6 +437,7 @@ impl EnsureAll {
                         key,
                         meeting,
                         positions: vec![index],
+                        guard: None,
                     });
                 }
             }
@@ -409,9 +449,10 @@ impl EnsureAll {
             reconcile,
         };
         let found = stream::iter(windows)
-            .then(move |(window, groups)| {
+            .then(move |(window, mut groups)| {
                 let context = context.clone();
                 async move {
+                    lock_keys(context.api.client().workspace(), &mut groups).await;
                     match context.listed(window, &groups).await {
                         Err(error) => stream::iter(vec![Err(error)]).left_stream(),
                         Ok(listed) => stream::iter(groups)
@@ -533,12 +574,14 @@ impl Context {
     }
 
     /// Decides a group from its candidates, creating its meeting when there is none.
-    async fn settle(&self, group: Group, mut candidates: Vec<Meeting>) -> Vec<EnsuredItem> {
+    async fn settle(&self, mut group: Group, mut candidates: Vec<Meeting>) -> Vec<EnsuredItem> {
         let result = match candidates.len() {
             0 => self.create(&group).await,
             1 => Ok(Ensured::Found(candidates.remove(0))),
             _ => Ok(Ensured::Ambiguous(candidates)),
         };
+        // Settled: another ensure of the key may list now, and will find what this one made.
+        group.guard = None;
         let mut items = Vec::with_capacity(group.positions.len());
         let mut positions = group.positions.into_iter();
         let (Some(first), rest) = (positions.next(), positions) else {
@@ -670,20 +713,24 @@ mod tests {
                 .try_into()
                 .unwrap(),
             positions: vec![0],
+            guard: None,
         };
         let windows = windows(
             vec![
-                group("2027-01-07T10:00:00Z"),
+                group("2027-01-06T10:00:00Z"),
                 group("2027-01-05T10:00:00Z"),
                 group("2027-01-05T18:00:00Z"),
+                // More than a day after the window so far ends (01-06 10:00:01): a window of its own.
+                group("2027-01-07T10:00:02Z"),
             ],
             Duration::from_secs(3600 * 24),
         );
-        assert_eq!(windows.len(), 1);
+        assert_eq!(windows.len(), 2);
         let (window, members) = &windows[0];
         assert_eq!(window.from.to_rfc3339(), "2027-01-05T10:00:00+00:00");
-        assert_eq!(window.before.to_rfc3339(), "2027-01-07T10:00:01+00:00");
+        assert_eq!(window.before.to_rfc3339(), "2027-01-06T10:00:01+00:00");
         assert_eq!(members.len(), 3);
+        assert_eq!(windows[1].1.len(), 1);
 
         let apart = super::windows(
             vec![group("2027-01-05T10:00:00Z"), group("2027-03-05T10:00:00Z")],

@@ -38,9 +38,8 @@ impl ApiToken {
         Some(value)
     }
 
-    /// Names the token's workspace in shared pacing keys: the first 16 hex digits of the SHA-256 of the
-    /// token, which tell tokens apart without revealing them.
-    #[cfg(feature = "redis")]
+    /// Names the token's workspace in shared pacing keys and in-flight `ensure` keys: the first 16 hex
+    /// digits of the SHA-256 of the token, which tell tokens apart without revealing them.
     pub(crate) fn identity(&self) -> String {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(self.0.expose_secret().trim().as_bytes());

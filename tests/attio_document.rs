@@ -238,9 +238,12 @@ fn with_our_names_attio_document_declares_the_types_the_library_uses() {
         }
         ids
     };
+    // The 2026-03-02 document has the eight operations of then (under our names: POST /v2/meetings is
+    // our create_meeting); ours has the three of 2026-10 besides, which the library compiles only where
+    // the generated client has them (`attio_operation` cfgs).
     let expected: BTreeSet<String> = [
         "list_meetings",
-        "find_or_create_meeting",
+        "create_meeting",
         "get_meeting",
         "list_call_recordings",
         "create_call_recording",
@@ -250,8 +253,18 @@ fn with_our_names_attio_document_declares_the_types_the_library_uses() {
     ]
     .map(String::from)
     .into();
+    let newer: BTreeSet<String> = [
+        "delete_meeting",
+        "append_meeting_linked_records",
+        "replace_meeting_linked_records",
+    ]
+    .map(String::from)
+    .into();
     assert_eq!(ids(&attio.normalised), expected);
-    assert_eq!(ids(&ours.normalised), expected);
+    assert_eq!(
+        ids(&ours.normalised),
+        expected.union(&newer).cloned().collect()
+    );
     for id in &expected {
         assert!(
             attio.source.contains(&format!("pub fn {id}(&self)")),
@@ -312,10 +325,29 @@ fn with_our_names_attio_document_declares_the_types_the_library_uses() {
         differences.join("\n  "),
         attio.warnings.join("\n  ")
     );
-    assert!(
-        missing.is_empty(),
-        "types the library uses differ (names, members or member types):\n  {}",
-        missing.join("\n  ")
+    // What the API changed since that document, in the types the library uses: each is handled in src/
+    // (compiled out by an `attio_field` cfg, or written for either type). A new line here is a difference
+    // nobody has handled yet.
+    missing.sort();
+    let handled = [
+        "CallRecordingDetails::transcript: absent",
+        "CallRecordingDetails::video_url: absent",
+        "LinkedRecordsRequest: absent",
+        "LinkedRecordsUpdate: absent",
+        "NewCallRecording::transcript: absent",
+        "NewCallRecording::video_url: ours ::std::option::Option<::std::string::String>, Attio's ::std::string::String",
+        "NewMeeting::description: ours NewMeetingDescription, Attio's ::std::string::String",
+        "NewMeeting::external_ref: extra",
+        "NewMeeting::title: ours NewMeetingTitle, Attio's ::std::string::String",
+        "NewParticipant::email_address: ours ::std::option::Option<::std::string::String>, Attio's ::std::string::String",
+        "NewParticipant::name: absent",
+        "NewParticipantName: absent",
+        "NewSpeaker: absent",
+        "NewTranscriptSegment: absent",
+    ];
+    assert_eq!(
+        missing, handled,
+        "types the library uses differ (names, members or member types) other than as handled"
     );
     // Names src/ relies on, spelled out so that a regression reads plainly.
     for (name, members) in [
@@ -329,16 +361,6 @@ fn with_our_names_attio_document_declares_the_types_the_library_uses() {
                 "AllDay.date",
             ][..],
         ),
-        ("ExternalRef", &["ExternalId", "IcalRef"]),
-        (
-            "IcalRef",
-            &[
-                "ical_uid",
-                "provider",
-                "is_recurring",
-                "original_start_time",
-            ],
-        ),
         (
             "NewMeeting",
             &[
@@ -349,7 +371,6 @@ fn with_our_names_attio_document_declares_the_types_the_library_uses() {
                 "is_all_day",
                 "participants",
                 "linked_records",
-                "external_ref",
             ],
         ),
         (
@@ -357,7 +378,6 @@ fn with_our_names_attio_document_declares_the_types_the_library_uses() {
             &["email_address", "is_organizer", "status"],
         ),
         ("ParticipantStatus", &["Unknown"]),
-        ("CalendarProvider", &["Unknown"]),
         ("NewLinkedRecord", &["object", "record_id"]),
         ("Transcript", &["transcript", "raw_transcript"]),
         ("TranscriptPage", &["data", "pagination"]),
@@ -369,7 +389,7 @@ fn with_our_names_attio_document_declares_the_types_the_library_uses() {
         ("CallRecordingPage", &["data", "pagination"]),
         ("MeetingResponse", &["data"]),
         ("CallRecordingResponse", &["data"]),
-        ("FindOrCreateMeetingRequest", &["data"]),
+        ("CreateMeetingRequest", &["data"]),
         ("CreateCallRecordingRequest", &["data"]),
         ("MeetingSort", &["StartAsc", "StartDesc"]),
     ] {

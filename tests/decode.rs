@@ -6,9 +6,9 @@
 //! yet, and fields it does not know at several levels.
 
 use attio_meetings::types::{
-    Actor, ActorType, AttioError, CallRecordingPage, CallRecordingResponse, CallRecordingStatus,
-    LinkedRecord, Meeting, MeetingPage, MeetingResponse, MeetingTime, Participant,
-    ParticipantStatus, TranscriptPage,
+    Actor, ActorType, AttioError, CallRecordingDetailsResponse, CallRecordingPage,
+    CallRecordingStatus, LinkedRecord, Meeting, MeetingPage, MeetingResponse, MeetingTime,
+    Participant, ParticipantStatus, TranscriptPage,
 };
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use serde::de::DeserializeOwned;
@@ -21,7 +21,7 @@ const GET_MEETING: &str = include_str!("fixtures/get_meeting.json");
 const GET_CALL_RECORDING: &str = include_str!("fixtures/get_call_recording.json");
 const LIST_CALL_RECORDINGS: &str = include_str!("fixtures/list_call_recordings.json");
 const GET_TRANSCRIPT: &str = include_str!("fixtures/get_transcript.json");
-const ERROR_400_FIND_OR_CREATE: &str = include_str!("fixtures/error_400_find_or_create.json");
+const ERROR_400_CREATE_MEETING: &str = include_str!("fixtures/error_400_create_meeting.json");
 const ERROR_403_BILLING: &str = include_str!("fixtures/error_403_billing.json");
 const ERROR_404_MEETING: &str = include_str!("fixtures/error_404_meeting.json");
 const ERROR_429_RATE_LIMIT: &str = include_str!("fixtures/error_429_rate_limit.json");
@@ -208,16 +208,20 @@ fn participants_decode_including_a_null_email() {
         &vec![
             Participant {
                 email_address: Some("person@company.com".to_owned()),
+                name: None,
                 is_organizer: true,
                 status: ParticipantStatus::Accepted,
             },
             Participant {
                 email_address: Some("alex.bell@example.com".to_owned()),
+                name: None,
                 is_organizer: false,
                 status: ParticipantStatus::Tentative,
             },
+            // Created with a name only (2026-07): no email address.
             Participant {
                 email_address: None,
+                name: Some("Front desk".to_owned()),
                 is_organizer: false,
                 status: ParticipantStatus::Pending
             },
@@ -464,7 +468,8 @@ fn unknown_fields_are_ignored_at_every_level() {
     );
 
     // Extra fields in call recordings and transcript segments too.
-    let recording: CallRecordingResponse = decode("get_call_recording.json", GET_CALL_RECORDING);
+    let recording: CallRecordingDetailsResponse =
+        decode("get_call_recording.json", GET_CALL_RECORDING);
     assert_eq!(recording.data.status, CallRecordingStatus::Completed);
     let transcript: TranscriptPage = decode("get_transcript.json", GET_TRANSCRIPT);
     assert_eq!(transcript.data.transcript[9].speaker.name, "Tom Watson");
@@ -476,7 +481,8 @@ fn unknown_fields_are_ignored_at_every_level() {
 
 #[test]
 fn get_call_recording_decodes() {
-    let response: CallRecordingResponse = decode("get_call_recording.json", GET_CALL_RECORDING);
+    let response: CallRecordingDetailsResponse =
+        decode("get_call_recording.json", GET_CALL_RECORDING);
     let recording = response.data;
     assert_eq!(recording.id.workspace_id, uuid(WORKSPACE_ID));
     assert_eq!(recording.id.meeting_id, uuid(MEETING_ID));
@@ -494,6 +500,51 @@ fn get_call_recording_decodes() {
         }
     );
     assert_eq!(recording.created_at, utc(2023, 1, 1, 15, 0, 0));
+    assert_eq!(recording.video_url, None);
+    let transcript = recording
+        .transcript
+        .expect("the recording carries its transcript");
+    let said: Vec<_> = transcript
+        .segments
+        .iter()
+        .map(|s| {
+            (
+                s.speaker.name.as_str(),
+                s.start_time,
+                s.end_time,
+                s.speech.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("Alex Bell", 0.5, 2.25, "Thanks for joining, everyone."),
+            ("Tom Watson", 2.25, 3.8, "Happy to be here."),
+        ]
+    );
+    assert!(
+        transcript
+            .raw_transcript
+            .starts_with("[00:00] Alex Bell: Thanks")
+    );
+}
+
+#[test]
+fn a_recording_without_transcript_or_video_keys_still_decodes() {
+    // Servers from before 2026-08 answered the summary form; `null` and a missing key both read as None.
+    for strip in [true, false] {
+        let mut value: serde_json::Value = serde_json::from_str(GET_CALL_RECORDING).unwrap();
+        let data = value["data"].as_object_mut().unwrap();
+        if strip {
+            data.remove("transcript");
+            data.remove("video_url");
+        } else {
+            data.insert("transcript".into(), json!(null));
+        }
+        let response: CallRecordingDetailsResponse = serde_json::from_value(value).unwrap();
+        assert_eq!(response.data.transcript, None);
+    }
 }
 
 #[test]
@@ -620,7 +671,7 @@ fn error_envelope_decodes_with_status_code() {
 #[test]
 fn error_envelope_decodes_with_camel_case_status_code() {
     // The 400 of POST /v2/meetings spells the key `statusCode`.
-    let error: AttioError = decode("error_400_find_or_create.json", ERROR_400_FIND_OR_CREATE);
+    let error: AttioError = decode("error_400_create_meeting.json", ERROR_400_CREATE_MEETING);
     assert_eq!(error.status_code, 400);
     assert_eq!(error.type_, "invalid_request_error");
     assert_eq!(error.code, "validation_type");
@@ -687,7 +738,7 @@ fn a_missing_required_field_fails_and_names_it() {
         "{message}"
     );
 
-    let message = decode_error_after::<CallRecordingResponse>(GET_CALL_RECORDING, |v| {
+    let message = decode_error_after::<CallRecordingDetailsResponse>(GET_CALL_RECORDING, |v| {
         v["data"]["id"]
             .as_object_mut()
             .unwrap()
@@ -707,7 +758,7 @@ fn an_invalid_uuid_fails_and_names_it() {
     assert!(message.contains("UUID"), "{message}");
     assert!(message.contains("invalid"), "{message}");
 
-    let message = decode_error_after::<CallRecordingResponse>(GET_CALL_RECORDING, |v| {
+    let message = decode_error_after::<CallRecordingDetailsResponse>(GET_CALL_RECORDING, |v| {
         v["data"]["id"]["workspace_id"] = json!("not-a-uuid");
     });
     assert!(message.contains("UUID"), "{message}");

@@ -9,9 +9,8 @@
 //! meeting's timezone.
 
 use attio_meetings::types::{
-    CalendarProvider, CreateCallRecordingRequest, ExternalId, ExternalRef,
-    FindOrCreateMeetingRequest, IcalRef, MeetingTime, NewCallRecording, NewLinkedRecord,
-    NewMeeting, NewParticipant, ParticipantStatus,
+    CreateCallRecordingRequest, CreateMeetingRequest, MeetingTime, NewCallRecording,
+    NewLinkedRecord, NewMeeting, NewParticipant, NewTranscriptSegment, ParticipantStatus,
 };
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -27,14 +26,10 @@ fn new_york(rfc3339: &str) -> MeetingTime {
     }
 }
 
-fn external_id(id: &str) -> ExternalRef {
-    ExternalRef::ExternalId(id.parse().unwrap())
-}
-
-/// Attio's documented find-or-create example, built with the generated builders (the input structs are
+/// Attio's documented create-meeting example, built with the generated builders (the input structs are
 /// `#[non_exhaustive]`: outside the crate they have no literals).
-fn documented_request() -> FindOrCreateMeetingRequest {
-    FindOrCreateMeetingRequest::builder()
+fn documented_request() -> CreateMeetingRequest {
+    CreateMeetingRequest::builder()
         .data(
             NewMeeting::builder()
                 .title("Onboarding Session")
@@ -46,7 +41,7 @@ fn documented_request() -> FindOrCreateMeetingRequest {
                 .is_all_day(false)
                 .participants(vec![
                     NewParticipant::builder()
-                        .email_address("person@company.com")
+                        .email_address(Some("person@company.com".to_string()))
                         .is_organizer(true)
                         .status(ParticipantStatus::Accepted)
                         .try_into()
@@ -62,8 +57,7 @@ fn documented_request() -> FindOrCreateMeetingRequest {
                         )
                         .try_into()
                         .unwrap(),
-                ])
-                .external_ref(external_id("external_meeting_12345")),
+                ]),
         )
         .try_into()
         .unwrap()
@@ -82,24 +76,23 @@ fn documented_json() -> Value {
             ],
             "linked_records": [
                 {"object": "people", "record_id": "891dcbfc-9141-415d-9b2a-2238a6cc012d"}
-            ],
-            "external_ref": "external_meeting_12345"
+            ]
         }
     })
 }
 
 #[test]
-fn find_or_create_request_encodes_to_the_documented_body() {
+fn create_meeting_request_encodes_to_the_documented_body() {
     let value = serde_json::to_value(documented_request()).unwrap();
     assert_eq!(value, documented_json());
 }
 
 #[test]
-fn find_or_create_request_built_with_builders_is_the_same() {
+fn create_meeting_request_built_with_builders_is_the_same() {
     use attio_meetings::types::builder;
 
     let participant: NewParticipant = builder::NewParticipant::default()
-        .email_address("person@company.com")
+        .email_address(Some("person@company.com".to_string()))
         .is_organizer(true)
         .status("accepted")
         .try_into()
@@ -109,8 +102,6 @@ fn find_or_create_request_built_with_builders_is_the_same() {
         .record_id(uuid::Uuid::parse_str("891dcbfc-9141-415d-9b2a-2238a6cc012d").unwrap())
         .try_into()
         .unwrap();
-    // `ExternalRef` has no conversion from a string: the id goes through `ExternalId`, which checks it.
-    let external_ref = ExternalId::try_from("external_meeting_12345").unwrap();
     let meeting: NewMeeting = NewMeeting::builder()
         .title("Onboarding Session")
         .description(
@@ -121,10 +112,9 @@ fn find_or_create_request_built_with_builders_is_the_same() {
         .is_all_day(false)
         .participants(vec![participant])
         .linked_records(vec![linked])
-        .external_ref(external_ref)
         .try_into()
         .unwrap();
-    let request: FindOrCreateMeetingRequest = FindOrCreateMeetingRequest::builder()
+    let request: CreateMeetingRequest = CreateMeetingRequest::builder()
         .data(meeting)
         .try_into()
         .unwrap();
@@ -231,7 +221,6 @@ fn all_day_meeting_encodes_dates() {
             ParticipantStatus::Tentative,
         )])
         .linked_records(Vec::new())
-        .external_ref(external_id("offsite-2027"))
         .try_into()
         .unwrap();
     assert_eq!(
@@ -244,8 +233,7 @@ fn all_day_meeting_encodes_dates() {
             "is_all_day": true,
             "participants": [
                 {"email_address": "person@company.com", "is_organizer": false, "status": "tentative"}
-            ],
-            "external_ref": "offsite-2027"
+            ]
         })
     );
 }
@@ -266,93 +254,37 @@ fn linked_records_are_omitted_when_empty() {
 }
 
 #[test]
-fn ical_external_ref_encodes_as_an_object() {
-    let ical: IcalRef = IcalRef::builder()
-        .ical_uid("040000008200E00074C5B7101A82E00800000000")
-        .provider(CalendarProvider::Google)
-        .is_recurring(true)
-        .original_start_time(Some(instant("2027-11-27T14:00:00.000Z")))
-        .try_into()
+fn participants_encode_with_names_and_without_email() {
+    let named = NewParticipant::organizer("person@company.com")
+        .with_name("Ada Lovelace")
         .unwrap();
     assert_eq!(
-        serde_json::to_value(ExternalRef::from(ical.clone())).unwrap(),
-        json!({
-            "ical_uid": "040000008200E00074C5B7101A82E00800000000",
-            "provider": "google",
-            "is_recurring": true,
-            "original_start_time": "2027-11-27T14:00:00Z"
-        })
+        serde_json::to_value(&named).unwrap(),
+        json!({"email_address": "person@company.com", "name": "Ada Lovelace", "is_organizer": true, "status": "accepted"})
     );
-
-    // Inside a request it takes the place of the string form.
-    let mut request = documented_request();
-    request.data.external_ref = ExternalRef::IcalRef(ical.clone());
-    let value = serde_json::to_value(&request).unwrap();
-    assert_eq!(value["data"]["external_ref"]["provider"], json!("google"));
-    assert_eq!(value["data"]["external_ref"]["is_recurring"], json!(true));
-
-    // `original_start_time` is optional: left out, not sent as null.
-    let plain: IcalRef = IcalRef::builder()
-        .ical_uid(ical.ical_uid)
-        .provider(CalendarProvider::Microsoft)
-        .is_recurring(false)
-        .try_into()
-        .unwrap();
+    // Name only: no `email_address` key at all (not null).
+    let guest = NewParticipant::named("Front desk", ParticipantStatus::Pending).unwrap();
     assert_eq!(
-        serde_json::to_value(ExternalRef::IcalRef(plain)).unwrap(),
-        json!({
-            "ical_uid": "040000008200E00074C5B7101A82E00800000000",
-            "provider": "microsoft",
-            "is_recurring": false
-        })
+        serde_json::to_value(&guest).unwrap(),
+        json!({"name": "Front desk", "is_organizer": false, "status": "pending"})
     );
+    // The spec's minLength 1: an empty name is refused where it is given.
+    let error = NewParticipant::named("", ParticipantStatus::Accepted).unwrap_err();
+    assert!(error.to_string().contains("name"), "{error}");
 }
 
 #[test]
-fn external_ref_decodes_back_to_the_same_form() {
-    let string_form: ExternalRef = serde_json::from_value(json!("external_meeting_12345")).unwrap();
-    assert_eq!(string_form, external_id("external_meeting_12345"));
-
-    let ical_form: ExternalRef = serde_json::from_value(json!({
-        "ical_uid": "1234567890",
-        "provider": "google",
-        "is_recurring": false,
-        "original_start_time": "2027-11-27T14:00:00.000Z"
-    }))
-    .unwrap();
-    match ical_form {
-        ExternalRef::IcalRef(ical) => {
-            assert_eq!(ical.ical_uid, "1234567890");
-            assert_eq!(ical.provider, CalendarProvider::Google);
-            assert!(!ical.is_recurring);
-            assert_eq!(
-                ical.original_start_time,
-                Some(instant("2027-11-27T14:00:00Z"))
-            );
-        }
-        other => panic!("expected the iCal form, got {other:?}"),
-    }
-
-    // An empty string is neither form.
-    assert!(serde_json::from_value::<ExternalRef>(json!("")).is_err());
-}
-
-#[test]
-fn external_id_refuses_an_empty_string() {
-    assert!("".parse::<ExternalId>().is_err());
-    assert!(ExternalId::try_from("").is_err());
-    assert!(ExternalId::try_from(String::new()).is_err());
-    let error = ExternalId::try_from("").unwrap_err().to_string();
-    assert!(error.contains("shorter than 1 characters"), "{error}");
-
-    let id: ExternalId = "external_meeting_12345".parse().unwrap();
-    assert_eq!(id.as_str(), "external_meeting_12345");
-    assert_eq!(
-        serde_json::to_value(&id).unwrap(),
-        json!("external_meeting_12345")
-    );
-    // A single space is not empty: Attio only asks for `minLength: 1`.
-    assert!(" ".parse::<ExternalId>().is_ok());
+fn title_and_description_bounds_come_from_the_spec() {
+    let result: Result<NewMeeting, _> = NewMeeting::builder()
+        .title("x".repeat(1001))
+        .description("")
+        .start(new_york("2027-11-27T14:00:00Z"))
+        .end(new_york("2027-11-27T15:00:00Z"))
+        .is_all_day(false)
+        .participants(vec![NewParticipant::organizer("person@company.com")])
+        .try_into();
+    let error = result.unwrap_err().to_string();
+    assert!(error.contains("title"), "{error}");
 }
 
 #[test]
@@ -364,7 +296,7 @@ fn participant_status_encodes_every_value() {
         (ParticipantStatus::Pending, "pending"),
     ] {
         let participant: NewParticipant = NewParticipant::builder()
-            .email_address("person@company.com")
+            .email_address(Some("person@company.com".to_string()))
             .is_organizer(false)
             .status(status)
             .try_into()
@@ -379,7 +311,10 @@ fn participant_status_encodes_every_value() {
 #[test]
 fn create_call_recording_request_encodes() {
     let request: CreateCallRecordingRequest = CreateCallRecordingRequest::builder()
-        .data(NewCallRecording::builder().video_url("https://example.com/recording.mp4"))
+        .data(
+            NewCallRecording::builder()
+                .video_url(Some("https://example.com/recording.mp4".to_string())),
+        )
         .try_into()
         .unwrap();
     assert_eq!(
@@ -391,11 +326,38 @@ fn create_call_recording_request_encodes() {
     let from_value: CreateCallRecordingRequest = CreateCallRecordingRequest::builder()
         .data(
             NewCallRecording::try_from(
-                NewCallRecording::builder().video_url("https://example.com/recording.mp4"),
+                NewCallRecording::builder()
+                    .video_url(Some("https://example.com/recording.mp4".to_string())),
             )
             .unwrap(),
         )
         .try_into()
         .unwrap();
     assert_eq!(from_value, request);
+}
+
+#[test]
+fn a_call_recording_from_a_transcript_encodes_its_segments() {
+    let recording = NewCallRecording::from_transcript(vec![
+        NewTranscriptSegment::new("Ada Lovelace", 0.0, 2.5, "Shall we start?")
+            .speaker_email("ada@example.com"),
+        NewTranscriptSegment::new("Tom Bell", 2.5, 4.0, "Yes."),
+    ]);
+    assert_eq!(
+        serde_json::to_value(&recording).unwrap(),
+        json!({"transcript": [
+            {"speech": "Shall we start?", "start_time": 0.0, "end_time": 2.5,
+             "speaker": {"name": "Ada Lovelace", "email_address": "ada@example.com"}},
+            {"speech": "Yes.", "start_time": 2.5, "end_time": 4.0, "speaker": {"name": "Tom Bell"}}
+        ]})
+    );
+    let both = recording.with_video("https://example.com/call.mp4");
+    let value = serde_json::to_value(&both).unwrap();
+    assert_eq!(value["video_url"], json!("https://example.com/call.mp4"));
+    assert_eq!(value["transcript"].as_array().map(Vec::len), Some(2));
+    // A video alone sends no `transcript` key.
+    assert_eq!(
+        serde_json::to_value(NewCallRecording::from_video("https://example.com/call.mp4")).unwrap(),
+        json!({"video_url": "https://example.com/call.mp4"})
+    );
 }

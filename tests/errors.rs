@@ -62,13 +62,13 @@ async fn errors_carry_status_envelope_headers_and_body() {
         .unwrap_err();
     assert!(error.is_not_found());
 
-    // 400 from find-or-create (valid for the client, refused by Attio): `statusCode`, still decoded.
+    // 400 from create-meeting (valid for the client, refused by Attio): `statusCode`, still decoded.
     let mut meeting = new_meeting("unknown-object");
     meeting.linked_records = vec![NewLinkedRecord::new("nope", Uuid::new_v4())];
-    let error = client.meetings().find_or_create(meeting).await.unwrap_err();
+    let error = client.meetings().create(meeting).await.unwrap_err();
     assert!(error.is_validation(), "{error:?}");
     assert!(!error.is_retryable());
-    assert_eq!(server.requests(Operation::FindOrCreateMeeting), 1);
+    assert_eq!(server.requests(Operation::CreateMeeting), 1);
     let api = error.api().unwrap();
     assert_eq!(api.status.as_u16(), 400);
     assert_eq!(api.type_, "invalid_request_error");

@@ -360,10 +360,34 @@ async fn create_call_recording_that_could_not_connect_was_not_applied() {
     assert!(error.is_retryable());
 }
 
-// ---- find-or-create is retried, and stays one meeting ----
+// ---- create is never repeated after an ambiguous failure; ensure makes one meeting ----
 
 #[tokio::test]
-async fn concurrent_find_or_create_under_random_faults_makes_one_meeting() {
+async fn a_create_whose_answer_is_lost_is_not_sent_again() {
+    let server = MockServer::builder()
+        .limits(Limits::UNLIMITED)
+        .start()
+        .await
+        .unwrap();
+    server.faults().add_rule(FaultRule {
+        operations: vec![Operation::CreateMeeting],
+        rate: 1.0,
+        faults: vec![Fault::DropAfterProcessing],
+    });
+    let client = client_with(&server, fast().max_attempts(10));
+    let error = client
+        .meetings()
+        .create(new_meeting("lost"))
+        .await
+        .unwrap_err();
+    assert!(error.may_have_been_applied(), "{error:?}");
+    // Attio creates on every call: a second copy would be a second meeting.
+    assert_eq!(server.requests(Operation::CreateMeeting), 1);
+    assert_eq!(server.store().meetings().len(), 1);
+}
+
+#[tokio::test]
+async fn ensure_under_random_faults_makes_one_meeting() {
     let server = MockServer::builder()
         .limits(Limits::UNLIMITED)
         .seed(0x5EED_0004)
@@ -371,7 +395,7 @@ async fn concurrent_find_or_create_under_random_faults_makes_one_meeting() {
         .await
         .unwrap();
     server.faults().add_rule(FaultRule {
-        operations: vec![Operation::FindOrCreateMeeting],
+        operations: vec![Operation::CreateMeeting, Operation::ListMeetings],
         rate: 0.4,
         faults: vec![
             Fault::Status(500),
@@ -384,26 +408,41 @@ async fn concurrent_find_or_create_under_random_faults_makes_one_meeting() {
         ],
     });
     let client = client_with(&server, fast().max_attempts(10));
-    let calls = (0..16).map(|_| {
-        client
+    let mut ids = Vec::new();
+    for _ in 0..16 {
+        let ensured = client
             .meetings()
-            .find_or_create(new_meeting("shared"))
-            .send()
-    });
-    let results = futures_util::future::join_all(calls).await;
-
-    let ids: Vec<Uuid> = results
-        .into_iter()
-        .map(|r| r.expect("every find-or-create succeeds").id.meeting_id)
-        .collect();
-    assert_eq!(ids.len(), 16);
+            .ensure(new_meeting("shared"))
+            .reconcile(fast().max_attempts(10))
+            .await
+            .expect("every ensure succeeds");
+        ids.push(ensured.meeting().expect("found or created").id.meeting_id);
+    }
+    // A batch of the same meeting, too: one key, one meeting.
+    let batch = client
+        .meetings()
+        .ensure_all(vec![new_meeting("shared"); 16])
+        .reconcile(fast().max_attempts(10))
+        .run()
+        .await
+        .expect("the listings succeed");
+    for ensured in batch {
+        ids.push(
+            ensured
+                .expect("ensured")
+                .meeting()
+                .expect("found")
+                .id
+                .meeting_id,
+        );
+    }
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
     let stored = server.store().meetings();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["id"]["meeting_id"], ids[0].to_string());
-    let sent = server.requests(Operation::FindOrCreateMeeting);
+    let sent = server.requests(Operation::CreateMeeting) + server.requests(Operation::ListMeetings);
     assert!(
-        (17..=160).contains(&sent),
+        (18..=400).contains(&sent),
         "{sent} requests: the faults were not exercised"
     );
 }

@@ -6,7 +6,7 @@
 //! compare equal. The encodings are compared too (`to_value(back) == to_value(x)`, and the texts in the
 //! properties that also go through JSON text), which shows the offset.
 //!
-//! Open enums (`ParticipantStatus`, `ActorType`, `CallRecordingStatus`, `CalendarProvider`) decode a
+//! Open enums (`ParticipantStatus`, `ActorType`, `CallRecordingStatus`) decode a
 //! string by value, so `Unknown("accepted")` would come back as `Accepted`: that is intended (the
 //! `Unknown` variant is for values this crate does not know), not a round-trip failure. The strategies
 //! generate `Unknown` only with strings outside the known set.
@@ -18,10 +18,9 @@
 //! `PROPTEST_CASES` overrides the number of cases (256 per property by default).
 
 use attio_meetings::types::{
-    Actor, ActorType, AttioError, CalendarProvider, CallRecording, CallRecordingId,
-    CallRecordingStatus, ExternalId, ExternalRef, IcalRef, LinkedRecord, Meeting, MeetingId,
-    MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant, Participant, ParticipantStatus,
-    Speaker, Transcript, TranscriptSegment,
+    Actor, ActorType, AttioError, CallRecording, CallRecordingId, CallRecordingStatus,
+    LinkedRecord, Meeting, MeetingId, MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant,
+    Participant, ParticipantStatus, Speaker, Transcript, TranscriptSegment,
 };
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use proptest::prelude::*;
@@ -154,11 +153,6 @@ fn call_recording_status() -> impl Strategy<Value = CallRecordingStatus> {
     )
 }
 
-fn calendar_provider() -> impl Strategy<Value = CalendarProvider> {
-    use CalendarProvider::*;
-    open_enum(vec![Google, Microsoft], &["google", "microsoft"], Unknown)
-}
-
 // --- meetings -----------------------------------------------------------------------------------
 
 fn meeting_time() -> impl Strategy<Value = MeetingTime> {
@@ -177,11 +171,13 @@ fn actor() -> impl Strategy<Value = Actor> {
 fn participant() -> impl Strategy<Value = Participant> {
     (
         prop::option::of(text()),
+        prop::option::of(text()),
         any::<bool>(),
         participant_status(),
     )
-        .prop_map(|(email_address, is_organizer, status)| Participant {
+        .prop_map(|(email_address, name, is_organizer, status)| Participant {
             email_address,
+            name,
             is_organizer,
             status,
         })
@@ -228,65 +224,37 @@ fn meeting() -> impl Strategy<Value = Meeting> {
         )
 }
 
-fn external_ref() -> impl Strategy<Value = ExternalRef> {
-    prop_oneof![
-        text()
-            .prop_filter("external ids are not empty", |s| !s.is_empty())
-            .prop_map(|id| ExternalRef::ExternalId(
-                ExternalId::try_from(id).expect("non-empty id")
-            )),
-        (
-            text(),
-            any::<bool>(),
-            prop::option::of(datetime()),
-            calendar_provider()
-        )
-            .prop_map(|(ical_uid, is_recurring, original_start_time, provider)| {
-                ExternalRef::IcalRef(
-                    IcalRef::builder()
-                        .ical_uid(ical_uid)
-                        .is_recurring(is_recurring)
-                        .original_start_time(original_start_time)
-                        .provider(provider)
-                        .try_into()
-                        .expect("every field set"),
-                )
-            }),
-    ]
-}
-
 fn new_meeting() -> impl Strategy<Value = NewMeeting> {
-    let participant = (text(), any::<bool>(), participant_status()).prop_map(
-        |(email_address, is_organizer, status)| {
+    // A name has at least one character (the spec's minLength); either may be left out.
+    let name = text().prop_filter("names are not empty", |s| !s.is_empty());
+    let participant = (
+        prop::option::of(text()),
+        prop::option::of(name),
+        any::<bool>(),
+        participant_status(),
+    )
+        .prop_map(|(email_address, name, is_organizer, status)| {
             NewParticipant::builder()
                 .email_address(email_address)
+                .name(name.map(|n| n.try_into().expect("a non-empty name")))
                 .is_organizer(is_organizer)
                 .status(status)
                 .try_into()
                 .expect("every field set")
-        },
-    );
+        });
     let linked =
         (text(), uuid()).prop_map(|(object, record_id)| NewLinkedRecord::new(object, record_id));
     (
         (text(), text(), any::<bool>()),
         (meeting_time(), meeting_time()),
-        external_ref(),
         prop::collection::vec(linked, 0..3),
         prop::collection::vec(participant, 0..4),
     )
         .prop_map(
-            |(
-                (title, description, is_all_day),
-                (start, end),
-                external_ref,
-                linked_records,
-                participants,
-            )| {
+            |((title, description, is_all_day), (start, end), linked_records, participants)| {
                 NewMeeting::builder()
                     .description(description)
                     .end(end)
-                    .external_ref(external_ref)
                     .is_all_day(is_all_day)
                     .linked_records(linked_records)
                     .participants(participants)

@@ -435,7 +435,7 @@ async fn redis_stopped_and_restarted_mid_run() {
                 let call = Instant::now();
                 let outcome = client
                     .meetings()
-                    .find_or_create(new_meeting(&format!("restart-{n}")))
+                    .create(new_meeting(&format!("restart-{n}")))
                     .await;
                 (outcome, call.elapsed())
             }
@@ -530,7 +530,7 @@ async fn two_workspaces_do_not_slow_each_other() {
                 async move {
                     client
                         .meetings()
-                        .find_or_create(new_meeting(&format!("{name}-{n}")))
+                        .create(new_meeting(&format!("{name}-{n}")))
                         .await
                 }
             })

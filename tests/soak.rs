@@ -1,10 +1,9 @@
 //! A deterministic fault soak of the client against the fake, run by `cargo test`.
 //!
-//! Size: 2,400 operations: a first phase of 48 find-or-creates (one per external ref of a fixed pool: 24
-//! plain ids, 24 iCal refs of Google and Microsoft events and of a recurring series whose exceptions share
-//! its UID) and 16 call-recording creates, then 2,336 drawn from a seeded mix of find-or-create (22%), get
+//! Size: 2,400 operations: a first phase of 48 ensures (one per meeting of a fixed pool, each with its own
+//! start and title) and 16 call-recording creates, then 2,336 drawn from a seeded mix of ensure (22%), get
 //! meeting (14%), a page of meetings (8%), a page of a meeting's recordings (6%), create call recording
-//! (14%, each after a find-or-create of a meeting of its own), get call recording (14%), get the whole
+//! (14%, each after an ensure of a meeting of its own), get call recording (14%), get the whole
 //! transcript (12%, 16 segments a page) and delete call recording (10%). 16 workers take them from one
 //! queue, two workers per client (8 clients), against the fake with `Limits::UNLIMITED` and a seeded
 //! `FaultRule` faulting 20% of all requests with one of `Status(500/502/503)`, `RateLimited`, `Drop`,
@@ -22,11 +21,14 @@
 //! while every assertion holds for any interleaving.
 //!
 //! Afterwards, from the fake's store and what each call returned:
-//! - every retry-safe operation (find-or-create, gets, lists, deletes) succeeded; the only errors allowed
+//! - every retry-safe operation (ensure, gets, lists, deletes) succeeded; the only errors allowed
 //!   are 404s of a get or transcript of a recording that a delete had claimed meanwhile (deletes claim
 //!   their recording exclusively, so no delete races another);
-//! - one meeting per external ref: the meetings in the store are exactly the refs used (by title), and
-//!   every answer for a ref named the same meeting;
+//! - one meeting per pool meeting, although Attio (and the fake) create on every call and the same pool
+//!   meeting is ensured by several workers and clients at once: the meetings in the store are exactly the
+//!   labels used (by title), and every answer for a label named the same meeting (`Meetings::ensure`
+//!   looks before it creates, serialises ensures of one meeting in a process, and reconciles after a
+//!   create that may have been applied);
 //! - no duplicate call recording: each create has a meeting of its own, so the store tells, create by
 //!   create, what it left. A create that returned `Ok` left exactly its recording (none once deleted), an
 //!   error with `may_have_been_applied()` at most one, any other error none; the store's count is the
@@ -45,8 +47,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use attio_meetings::types::{
-    CalendarProvider, CallRecordingStatus, ExternalRef, MeetingSort, MeetingTime, NewMeeting,
-    NewParticipant,
+    CallRecordingStatus, MeetingSort, MeetingTime, NewMeeting, NewParticipant,
 };
 use attio_meetings::{Client, Error, RetryPolicy};
 use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer};
@@ -61,13 +62,20 @@ const SEED: u64 = 0x50A4_2026;
 const OPS: usize = 2_400;
 const WORKERS: usize = 16;
 const CLIENTS: usize = 8;
-const PLAIN_REFS: usize = 24;
-const ICAL_REFS: usize = 24;
+const POOL: usize = 48;
 const FIRST_CREATES: usize = 16;
 const FAULT_RATE: f64 = 0.2;
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(150);
 const STALL: Duration = Duration::from_millis(300);
 const SOAK_LIMIT: Duration = Duration::from_secs(120);
+
+/// The clients' retries, and ensure's reconciliation: 12 attempts, 1-20 ms apart.
+fn retry_policy() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(12)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(20))
+}
 
 // ---- a seeded generator (splitmix64) ----
 
@@ -91,8 +99,8 @@ impl Rng {
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
-    /// Find-or-create the pool's meeting `n`.
-    FindOrCreate(usize),
+    /// Ensure the pool's meeting `n`.
+    Ensure(usize),
     /// Get the pool's meeting `n`.
     GetMeeting(usize),
     /// One page of meetings.
@@ -112,7 +120,7 @@ enum Op {
 impl Op {
     fn name(self) -> &'static str {
         match self {
-            Op::FindOrCreate(_) => "find_or_create",
+            Op::Ensure(_) => "ensure",
             Op::GetMeeting(_) => "get_meeting",
             Op::ListMeetings { .. } => "list_meetings",
             Op::ListRecordings(_) => "list_call_recordings",
@@ -126,15 +134,15 @@ impl Op {
 
 /// The first phase (every pool meeting, a few recordings), then the seeded mix.
 fn plan() -> (Vec<Op>, Vec<Op>) {
-    let pool = PLAIN_REFS + ICAL_REFS;
-    let mut first: Vec<Op> = (0..pool).map(Op::FindOrCreate).collect();
+    let pool = POOL;
+    let mut first: Vec<Op> = (0..pool).map(Op::Ensure).collect();
     first.extend((0..FIRST_CREATES).map(|_| Op::CreateRecording));
     let mut rng = Rng(SEED);
     let rest = (first.len()..OPS)
         .map(|_| {
             let pick = rng.next();
             match rng.below(100) {
-                0..22 => Op::FindOrCreate(rng.below(pool)),
+                0..22 => Op::Ensure(rng.below(pool)),
                 22..36 => Op::GetMeeting(rng.below(pool)),
                 36..44 => Op::ListMeetings {
                     limit: 1 + rng.below(40) as u32,
@@ -159,8 +167,8 @@ fn title(label: &str) -> String {
     format!("Soak {label}")
 }
 
-/// A meeting under `label` with external ref `external_ref`.
-fn meeting(label: &str, n: usize, external_ref: ExternalRef) -> NewMeeting {
+/// A meeting under `label`, starting `n` hours after the base time.
+fn meeting(label: &str, n: usize) -> NewMeeting {
     let start = base_time() + chrono::Duration::hours(n as i64);
     NewMeeting::builder()
         .title(title(label))
@@ -172,40 +180,14 @@ fn meeting(label: &str, n: usize, external_ref: ExternalRef) -> NewMeeting {
         ))
         .is_all_day(false)
         .participants(vec![NewParticipant::organizer("soak@example.com")])
-        .external_ref(external_ref)
         .try_into()
         .expect("every field set")
 }
 
-/// The pool's meeting `n`: plain ids, then iCal refs (Google and Microsoft events, and a recurring series
-/// with exceptions that share its UID and differ by original start). All de-duplication keys differ.
+/// The pool's meeting `n`: its own start and title, so every pool meeting has its own key.
 fn pool_meeting(n: usize) -> (String, NewMeeting) {
-    if n < PLAIN_REFS {
-        let label = format!("plain-{n}");
-        let external = ExternalRef::id(label.clone()).unwrap();
-        return (label.clone(), meeting(&label, n, external));
-    }
-    let i = n - PLAIN_REFS;
-    let external = match i % 3 {
-        0 => ExternalRef::ical(
-            format!("soak-event-{i}@example.com"),
-            CalendarProvider::Google,
-        ),
-        1 => ExternalRef::ical(
-            format!("soak-event-{i}@example.com"),
-            CalendarProvider::Microsoft,
-        ),
-        _ => {
-            let series = ExternalRef::ical(
-                format!("soak-series-{}@example.com", i % 2),
-                CalendarProvider::Google,
-            );
-            let original = (i != 2).then(|| base_time() + chrono::Duration::hours(i as i64));
-            series.recurring(original)
-        }
-    };
-    let label = format!("ical-{i}");
-    (label.clone(), meeting(&label, n, external))
+    let label = format!("pool-{n}");
+    (label.clone(), meeting(&label, n))
 }
 
 // ---- what the calls returned ----
@@ -229,7 +211,7 @@ struct Tally {
 struct Ledger {
     /// Meeting per label, from the first answer (every later answer must agree).
     meetings: Mutex<HashMap<String, Uuid>>,
-    /// Labels find-or-create was called with.
+    /// Labels ensure was called with.
     labels: Mutex<HashSet<String>>,
     /// Recordings created with `Ok` and not claimed by a delete: (meeting, recording).
     live: Mutex<Vec<(Uuid, Uuid)>>,
@@ -262,7 +244,7 @@ impl Ledger {
         error.is_not_found() && self.claimed.lock().unwrap().contains(&recording)
     }
 
-    /// Find-or-create, checked against earlier answers for the same label.
+    /// Ensure, checked against earlier answers for the same label.
     async fn ensure_meeting(
         &self,
         client: &Client,
@@ -271,8 +253,17 @@ impl Ledger {
         new: NewMeeting,
     ) -> Option<Uuid> {
         self.labels.lock().unwrap().insert(label.to_string());
-        match client.meetings().find_or_create(new).await {
-            Ok(found) => {
+        let ensured = client
+            .meetings()
+            .ensure(new)
+            .reconcile(retry_policy())
+            .await;
+        match ensured.map(|e| e.meeting().cloned().ok_or(e)) {
+            Ok(Err(ambiguous)) => {
+                self.fail(format!("{op} {label}: {ambiguous:?}"));
+                None
+            }
+            Ok(Ok(found)) => {
                 let id = found.id.meeting_id;
                 if found.title != title(label) {
                     self.fail(format!(
@@ -301,7 +292,7 @@ async fn run(client: &Client, index: usize, op: Op, ledger: &Ledger) {
     let name = op.name();
     // Ok(true): succeeded; Ok(false): skipped (nothing to act on yet); Err(()): recorded by the op.
     let outcome: Result<bool, ()> = match op {
-        Op::FindOrCreate(n) => {
+        Op::Ensure(n) => {
             let (label, new) = pool_meeting(n);
             ledger
                 .ensure_meeting(client, name, &label, new)
@@ -384,7 +375,7 @@ async fn run(client: &Client, index: usize, op: Op, ledger: &Ledger) {
         },
         Op::CreateRecording => {
             let label = format!("rec-{index}");
-            let new = meeting(&label, index % 97, ExternalRef::id(label.clone()).unwrap());
+            let new = meeting(&label, index % 97);
             match ledger.ensure_meeting(client, name, &label, new).await {
                 None => Err(()),
                 Some(meeting) => {
@@ -573,12 +564,7 @@ async fn soak(capture: Capture) {
             Client::builder()
                 .token(server.token())
                 .base_url(server.base_url())
-                .retry(
-                    RetryPolicy::default()
-                        .max_attempts(12)
-                        .initial_backoff(Duration::from_millis(1))
-                        .max_backoff(Duration::from_millis(20)),
-                )
+                .retry(retry_policy())
                 .timeout(CLIENT_TIMEOUT)
                 .build()
                 .expect("a valid client")
@@ -668,13 +654,13 @@ async fn soak(capture: Capture) {
         server.total_requests()
     );
 
-    // ---- one meeting per external ref ----
+    // ---- one meeting per pool meeting ----
     let labels = ledger.labels.lock().unwrap().clone();
     let answered = ledger.meetings.lock().unwrap().clone();
     assert_eq!(
         answered.len(),
         labels.len(),
-        "every ref's find-or-create succeeded"
+        "every label's ensure succeeded"
     );
     let stored = server.store().meetings();
     let stored_titles: HashSet<String> = stored
@@ -688,7 +674,7 @@ async fn soak(capture: Capture) {
     assert_eq!(
         stored.len(),
         labels.len(),
-        "{} meetings stored for {} distinct external refs",
+        "{} meetings stored for {} distinct labels",
         stored.len(),
         labels.len()
     );

@@ -1,4 +1,4 @@
-//! Input the client refuses before sending anything (list parameters, meetings to find or create, call
+//! Input the client refuses before sending anything (list parameters, meetings to create or ensure, call
 //! recording URLs), and the checks on building a client (token, base URL).
 //!
 //! Every test runs on a current-thread runtime (the crate's dev-dependencies do not enable tokio's
@@ -7,8 +7,7 @@
 mod common;
 
 use attio_meetings::types::{
-    CalendarProvider, ExternalRef, MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant,
-    ParticipantStatus,
+    MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant, ParticipantStatus,
 };
 use attio_meetings::{Client, Error};
 use chrono::NaiveDate;
@@ -43,58 +42,60 @@ async fn invalid_input_is_refused_before_sending() {
 
     let mut all_day = new_meeting("x");
     all_day.is_all_day = true;
-    assert_invalid(meetings.find_or_create(all_day).await, "data.start");
+    assert_invalid(meetings.create(all_day).await, "data.start");
 
     let mut dates_not_all_day = new_meeting("x");
     dates_not_all_day.start = MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 3, 1).unwrap());
     dates_not_all_day.end = MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 3, 2).unwrap());
-    assert_invalid(
-        meetings.find_or_create(dates_not_all_day).await,
-        "data.start",
-    );
+    assert_invalid(meetings.create(dates_not_all_day).await, "data.start");
 
     let mut backwards = new_meeting("x");
     std::mem::swap(&mut backwards.start, &mut backwards.end);
-    assert_invalid(meetings.find_or_create(backwards).await, "data.end");
+    assert_invalid(meetings.create(backwards).await, "data.end");
 
     let mut empty = new_meeting("x");
     empty.end = empty.start.clone();
-    assert_invalid(meetings.find_or_create(empty).await, "data.end");
+    assert_invalid(meetings.create(empty).await, "data.end");
 
-    assert_invalid(ExternalRef::id(""), "data.external_ref");
-    let mut no_uid = new_meeting("x");
-    no_uid.external_ref = ExternalRef::ical(" ", CalendarProvider::Google);
+    // Attio answers "No participants were provided." to this; the client does not send it.
+    let mut nobody = new_meeting("x");
+    nobody.participants.clear();
+    assert_invalid(meetings.create(nobody.clone()).await, "data.participants");
+    assert_invalid(meetings.ensure(nobody).await, "data.participants");
+    // Neither email address nor name.
+    let mut anonymous = new_meeting("x");
+    anonymous.participants[1].email_address = None;
     assert_invalid(
-        meetings.find_or_create(no_uid).await,
-        "data.external_ref.ical_uid",
+        meetings.create(anonymous).await,
+        "data.participants[1].email_address",
     );
-    let mut provider = new_meeting("x");
-    provider.external_ref = ExternalRef::ical("uid-1", CalendarProvider::Unknown("yahoo".into()));
-    assert_invalid(
-        meetings.find_or_create(provider).await,
-        "data.external_ref.provider",
-    );
+    let mut crowd = new_meeting("x");
+    crowd.participants = vec![NewParticipant::organizer("ada@example.com"); 501];
+    assert_invalid(meetings.create(crowd).await, "data.participants");
 
-    for email in ["", "ada.example.com", "a@example.com,b@example.com"] {
+    for email in [
+        "",
+        "ada.example.com",
+        "a@example.com,b@example.com",
+        "@example.com",
+        "ada@",
+    ] {
         let mut bad = new_meeting("x");
-        bad.participants[1].email_address = email.into();
+        bad.participants[1].email_address = Some(email.into());
         assert_invalid(
-            meetings.find_or_create(bad).await,
+            meetings.create(bad).await,
             "data.participants[1].email_address",
         );
     }
     for answer in [ParticipantStatus::Unknown("x".into()), "acepted".into()] {
         let mut bad = new_meeting("x");
         bad.participants[1].status = answer;
-        assert_invalid(
-            meetings.find_or_create(bad).await,
-            "data.participants[1].status",
-        );
+        assert_invalid(meetings.create(bad).await, "data.participants[1].status");
     }
     let mut no_object = new_meeting("x");
     no_object.linked_records = vec![NewLinkedRecord::new("", Uuid::new_v4())];
     assert_invalid(
-        meetings.find_or_create(no_object).await,
+        meetings.create(no_object).await,
         "data.linked_records[0].object",
     );
 
@@ -103,9 +104,8 @@ async fn invalid_input_is_refused_before_sending() {
         .title("No times")
         .description("")
         .is_all_day(false)
-        .participants(vec![NewParticipant::organizer("ada@example.com")])
-        .external_ref(ExternalRef::id("builder").unwrap());
-    match meetings.find_or_create(incomplete).await {
+        .participants(vec![NewParticipant::organizer("ada@example.com")]);
+    match meetings.create(incomplete).await {
         Err(Error::InvalidInput { field, reason }) => {
             assert_eq!(field, "data");
             assert!(
@@ -116,7 +116,7 @@ async fn invalid_input_is_refused_before_sending() {
         other => panic!("expected InvalidInput, got {other:?}"),
     }
     let title_only = NewMeeting::builder().title("t");
-    match meetings.find_or_create(title_only).await {
+    match meetings.create(title_only).await {
         Err(Error::InvalidInput { field, reason }) => {
             assert_eq!(field, "data");
             assert!(reason.contains("no value supplied for"), "{reason}");
@@ -181,7 +181,7 @@ fn client_construction_is_checked() {
 }
 
 #[test]
-fn settings_with_text_are_checked_and_external_ids_take_text() {
+fn settings_with_text_are_checked() {
     assert_invalid(
         Client::builder()
             .token("t")
@@ -196,13 +196,4 @@ fn settings_with_text_are_checked_and_external_ids_take_text() {
             .build()
             .is_ok()
     );
-
-    // Your own id converts into an external reference, so the builder takes text; empty is refused.
-    let built = NewMeeting::builder().external_ref("crm-event-42");
-    assert!(format!("{built:?}").contains("crm-event-42"), "{built:?}");
-    assert_invalid(ExternalRef::try_from(""), "data.external_ref");
-    assert!(matches!(
-        ExternalRef::try_from(String::from("crm-event-42")),
-        Ok(ExternalRef::ExternalId(_))
-    ));
 }

@@ -80,7 +80,7 @@ async fn record(server: &MockServer, external: &str) -> (uuid::Uuid, uuid::Uuid)
     let client = client(server);
     let meeting = client
         .meetings()
-        .find_or_create(new_meeting(external))
+        .create(new_meeting(external))
         .await
         .unwrap();
     let recording = client

@@ -104,6 +104,12 @@ pub fn generate(doc: &Value, file: &mut syn::File, warnings: &mut Vec<String>) -
                 pub(crate) fn new(client: crate::Client) -> Self {
                     Self { client }
                 }
+
+                /// The client the builders send with.
+                #[allow(dead_code)]
+                pub(crate) fn client(&self) -> &crate::Client {
+                    &self.client
+                }
                 #(#entries)*
             }
 
@@ -826,7 +832,9 @@ fn item_bounds(doc: &Value) -> Vec<TokenStream> {
         None => quote!(None),
     };
     let mut out = Vec::new();
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     for (name, schema) in schemas.into_iter().flatten() {
         let properties = schema.get("properties").and_then(Value::as_object);
         for (field, property) in properties.into_iter().flatten() {

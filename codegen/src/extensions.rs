@@ -163,11 +163,13 @@ pub fn read(
     };
     let deprecated = match (op.get("deprecated"), op.get(DEPRECATION)) {
         (None | Some(Value::Bool(false)), None) => None,
+        // A note without the mark: the document does not deprecate the operation (Attio's older ones,
+        // which take our extensions by adoption), so neither does the client.
         (None | Some(Value::Bool(false)), Some(_)) => {
-            return Err(SpecError::new(
-                join(op_ptr, DEPRECATION),
-                "only applies to an operation marked `deprecated: true`",
+            warnings.push(format!(
+                "operation `{operation_id}`: `{DEPRECATION}` ignored, the operation is not `deprecated`"
             ));
+            None
         }
         (Some(Value::Bool(true)), None) => Some(DEFAULT_DEPRECATION.to_string()),
         (Some(Value::Bool(true)), Some(Value::String(note))) if !note.trim().is_empty() => {
@@ -345,6 +347,12 @@ mod tests {
             behaviour.deprecated.as_deref(),
             Some("Use get_call_recording.")
         );
+        let (behaviour, warnings) = read_op(
+            json!({"x-attio-deprecation": "Use y.", "x-attio-retry": "repeatable", "x-attio-rate-limit": "read"}),
+            "get",
+        );
+        assert_eq!(behaviour.unwrap().deprecated, None);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
         let (behaviour, _) = read_op(json!({"deprecated": true}), "get");
         assert_eq!(
             behaviour.unwrap().deprecated.as_deref(),
@@ -402,10 +410,6 @@ mod tests {
             (
                 json!({"x-attio-found-gone-is-done": "yes"}),
                 "/paths/~1x/get/x-attio-found-gone-is-done",
-            ),
-            (
-                json!({"x-attio-deprecation": "Use y."}),
-                "/paths/~1x/get/x-attio-deprecation",
             ),
             (
                 json!({"deprecated": true, "x-attio-deprecation": ""}),

@@ -200,8 +200,16 @@ fn type_of(schema: &Value) -> String {
             (None, Some(max)) => text.push_str(&format!(" <= {max}")),
             (None, None) => {}
         }
-        if let Some(min) = bound("minLength") {
-            text.push_str(&format!(" (min length {min})"));
+        // Bounds on lengths and counts are facts callers depend on too (a lowered maximum breaks them).
+        for (key, what) in [
+            ("minLength", "min length"),
+            ("maxLength", "max length"),
+            ("minItems", "min items"),
+            ("maxItems", "max items"),
+        ] {
+            if let Some(n) = bound(key) {
+                text.push_str(&format!(" ({what} {n})"));
+            }
         }
         text
     };

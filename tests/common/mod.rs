@@ -10,9 +10,7 @@ pub mod raw;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use attio_meetings::types::{
-    ExternalRef, MeetingTime, NewMeeting, NewParticipant, ParticipantStatus,
-};
+use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant, ParticipantStatus};
 use attio_meetings::{Client, Error, RetryPolicy};
 use attio_meetings_mock::{Limits, MockServer};
 use chrono::{DateTime, FixedOffset};
@@ -60,31 +58,30 @@ pub fn base_time() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2027-03-01T08:00:00+00:00").unwrap()
 }
 
-/// A find-or-create body, as the fake's store seeds it.
-pub fn seed_body(external: &str, start: DateTime<FixedOffset>) -> Value {
+/// A create-meeting body, as the fake's store seeds it; `name` makes its title.
+pub fn seed_body(name: &str, start: DateTime<FixedOffset>) -> Value {
     json!({"data": {
-        "title": format!("Meeting {external}"),
+        "title": format!("Meeting {name}"),
         "description": "seeded",
         "is_all_day": false,
         "start": {"datetime": start.to_rfc3339(), "timezone": "UTC"},
         "end": {"datetime": (start + chrono::Duration::minutes(30)).to_rfc3339(), "timezone": "UTC"},
         "participants": [{"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"}],
-        "external_ref": external,
     }})
 }
 
-pub fn seed_meeting(server: &MockServer, external: &str) -> Uuid {
+pub fn seed_meeting(server: &MockServer, name: &str) -> Uuid {
     server
         .store()
-        .seed_meeting(&seed_body(external, base_time()), None)
+        .seed_meeting(&seed_body(name, base_time()), None)
         .expect("seeded")
 }
 
-/// A valid meeting to find or create.
-pub fn new_meeting(external: &str) -> NewMeeting {
+/// A valid meeting to create; `name` makes its title.
+pub fn new_meeting(name: &str) -> NewMeeting {
     let start = base_time();
     NewMeeting::builder()
-        .title(format!("Meeting {external}"))
+        .title(format!("Meeting {name}"))
         .description("from the client")
         .start(MeetingTime::at(start, "Europe/Paris"))
         .end(MeetingTime::at(
@@ -96,7 +93,6 @@ pub fn new_meeting(external: &str) -> NewMeeting {
             NewParticipant::organizer("ada@example.com"),
             NewParticipant::attendee("tom@example.com", ParticipantStatus::Tentative),
         ])
-        .external_ref(ExternalRef::id(external).unwrap())
         .try_into()
         .expect("every field set")
 }

@@ -147,7 +147,7 @@ async fn the_new_field_decodes_against_the_fake() {
         "title": "Variant", "description": "", "is_all_day": false,
         "start": {"datetime": "2027-01-04T09:00:00Z", "timezone": "UTC"},
         "end": {"datetime": "2027-01-04T10:00:00Z", "timezone": "UTC"},
-        "participants": [], "external_ref": "variant-1"
+        "participants": [{"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"}]
     }});
     let id = server.store().seed_meeting(&body, None).unwrap();
     let client = client(server.base_url(), server.token());
@@ -169,9 +169,7 @@ async fn the_new_field_decodes_against_the_fake() {
 /// Code written against the spec before it gained `NewMeeting.location` (an optional input field): the
 /// builder and the constructors, no struct literal. It compiles unchanged against the variant.
 fn written_before_the_new_input_field() -> attio_meetings::types::builder::NewMeeting {
-    use attio_meetings::types::{
-        ExternalRef, MeetingTime, NewMeeting, NewParticipant, ParticipantStatus,
-    };
+    use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant, ParticipantStatus};
     let start =
         attio_meetings::chrono::DateTime::parse_from_rfc3339("2027-01-04T09:00:00+01:00").unwrap();
     NewMeeting::builder()
@@ -187,7 +185,6 @@ fn written_before_the_new_input_field() -> attio_meetings::types::builder::NewMe
             NewParticipant::organizer("ada@example.com"),
             NewParticipant::attendee("tom@example.com", ParticipantStatus::Accepted),
         ])
-        .external_ref(ExternalRef::id("variant-before-1").unwrap())
 }
 
 #[tokio::test]
@@ -196,18 +193,18 @@ async fn code_written_before_a_new_input_field_still_builds_and_sends() {
     let client = client(server.base_url(), server.token());
     let created = client
         .meetings()
-        .find_or_create(written_before_the_new_input_field())
+        .create(written_before_the_new_input_field())
         .await
         .unwrap();
     assert_eq!(created.title, "Written before");
     assert_eq!(created.participants.len(), 2);
-    // Sent again, the same meeting (the fake de-duplicates by `external_ref`).
+    // Ensured, the same meeting (found by start, title and organizer).
     let again = client
         .meetings()
-        .find_or_create(written_before_the_new_input_field())
+        .ensure(written_before_the_new_input_field())
         .await
         .unwrap();
-    assert_eq!(again.id, created.id);
+    assert_eq!(again, attio_meetings::Ensured::Found(created.clone()));
 
     // The new field is there, and unset it is left out of the body.
     let meeting =
