@@ -92,7 +92,6 @@ fn ensured(outcome: &Ensured) -> String {
         Ensured::Ambiguous(candidates) => {
             format!("{} meetings match; none created", candidates.len())
         }
-        _ => "an outcome this example does not know".to_string(),
     }
 }
 

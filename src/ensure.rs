@@ -32,9 +32,8 @@ use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::types::{Meeting, MeetingTime, NewMeeting};
 
-/// What [`Ensure`] did for a meeting.
+/// What [`Ensure`] did for a meeting: one of three, so a `match` needs no catch-all.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum Ensured {
     /// A meeting with the same key already existed; nothing was created.
     Found(Meeting),

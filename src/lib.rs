@@ -19,7 +19,6 @@
 //! match client.meetings().ensure(meeting).await? {
 //!     Ensured::Found(m) | Ensured::Created(m) => println!("{} is {}", m.title, m.id.meeting_id),
 //!     Ensured::Ambiguous(candidates) => println!("{} meetings match", candidates.len()),
-//!     _ => {}
 //! }
 //! # Ok(())
 //! # }

@@ -40,7 +40,7 @@ fn the_variant_adds_an_operation_a_parameter_and_fields() {
     // The new operation: its table entry (the defaults of a DELETE), its entry point and its builder.
     for item in module(&file, "operations") {
         if let Item::Const(c) = item
-            && (c.ident == "DELETE_MEETING" || c.ident == "ALL")
+            && (c.ident == "DELETE_CALL_RECORDINGS" || c.ident == "ALL")
         {
             picked.push(item.clone());
         }
@@ -52,9 +52,9 @@ fn the_variant_adds_an_operation_a_parameter_and_fields() {
                 let mut imp = imp.clone();
                 imp.items.retain(|i| match i {
                     ImplItem::Fn(f) => match self_ty.as_str() {
-                        "Api" => f.sig.ident == "delete_meeting",
+                        "Api" => f.sig.ident == "delete_call_recordings",
                         "ListMeetings" => f.sig.ident == "title_contains",
-                        "DeleteMeeting" => true,
+                        "DeleteCallRecordings" => true,
                         _ => false,
                     },
                     _ => false,
@@ -63,7 +63,7 @@ fn the_variant_adds_an_operation_a_parameter_and_fields() {
                     picked.push(Item::Impl(imp));
                 }
             }
-            Item::Struct(s) if s.ident == "DeleteMeeting" => picked.push(item.clone()),
+            Item::Struct(s) if s.ident == "DeleteCallRecordings" => picked.push(item.clone()),
             _ => {}
         }
     }
@@ -76,7 +76,7 @@ fn the_variant_adds_an_operation_a_parameter_and_fields() {
         }
     }
     let picked = unparse(picked);
-    assert!(picked.contains("pub fn delete_meeting(&self) -> DeleteMeeting"));
+    assert!(picked.contains("pub fn delete_call_recordings(&self) -> DeleteCallRecordings"));
     assert!(picked.contains("pub fn title_contains(mut self, value: impl Into<String>) -> Self"));
     assert_eq!(
         picked
@@ -97,7 +97,7 @@ fn the_variant_adds_an_operation_a_parameter_and_fields() {
     // operation's header (every operation line is): the new input field is optional.
     let surface = attio_meetings_codegen::surface::surface(&generated.normalised).unwrap();
     for line in [
-        "! operation delete_meeting: DELETE /v2/meetings/{meeting_id}, retry repeatable, rate write",
+        "! operation delete_call_recordings: DELETE /v2/meetings/{meeting_id}/call_recordings, retry repeatable, rate write",
         "    query title_contains: string (min length 1), optional",
         "    field location: nullable string, optional",
         "    field location: string, optional",
@@ -111,7 +111,7 @@ fn the_variant_adds_an_operation_a_parameter_and_fields() {
         generated
             .warnings
             .iter()
-            .all(|w| w.contains("`delete_meeting` (DELETE)")),
+            .all(|w| w.contains("`delete_call_recordings` (DELETE)")),
         "{:?}",
         generated.warnings
     );

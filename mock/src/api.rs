@@ -38,12 +38,21 @@ fn answer(store: &Store, route: &Route, query: Option<&str>, body: &[u8], token:
     let recording_id = || path_uuid(route.call_recording_id.as_deref(), "Call recording");
     match route.operation {
         Operation::ListMeetings => ok(store.list_meetings(&meeting_query(&params)?)?),
-        Operation::FindOrCreateMeeting => {
+        Operation::CreateMeeting => {
             let body = validate::json_body(body).map_err(ApiError::camel_case)?;
-            let (meeting, _created) = store.find_or_create(&body, token)?;
-            ok(serde_json::json!({"data": meeting}))
+            ok(serde_json::json!({"data": store.create_meeting(&body, token)?}))
         }
         Operation::GetMeeting => ok(store.get_meeting(meeting_id()?)?),
+        Operation::AppendMeetingLinkedRecords | Operation::ReplaceMeetingLinkedRecords => {
+            let id = meeting_id()?;
+            let replace = route.operation == Operation::ReplaceMeetingLinkedRecords;
+            ok(store.update_linked_records(id, &validate::json_body(body)?, replace)?)
+        }
+        Operation::DeleteMeeting => {
+            store.delete_meeting(meeting_id()?)?;
+            // Attio documents a 200 with an empty object here (not the 204 of delete-call-recording).
+            ok(serde_json::json!({}))
+        }
         Operation::ListCallRecordings => {
             let limit = limit(&params)?;
             let cursor = params.get("cursor").map(String::as_str);

@@ -41,7 +41,7 @@ pub struct ApiError {
     pub code: &'static str,
     /// Human-readable message.
     pub message: String,
-    /// Spell the status key `statusCode`, as Attio documents for the 400 of find-or-create.
+    /// Spell the status key `statusCode`, as Attio documents for the 400 of create-meeting.
     pub camel_case_status: bool,
 }
 
@@ -56,10 +56,31 @@ impl ApiError {
         )
     }
 
-    /// The same error with its status key spelled `statusCode`, as Attio documents for find-or-create.
+    /// The same error with its status key spelled `statusCode`, as Attio documents for create-meeting.
     pub fn camel_case(mut self) -> Self {
         self.camel_case_status = true;
         self
+    }
+
+    /// 400 `value_not_found`: the request names something (a linked record's object) that does not exist.
+    pub fn value_not_found(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "value_not_found",
+            message,
+        )
+    }
+
+    /// 400 `system_edit_unauthorized`: the thing was made by Attio itself (calendar sync) and cannot be
+    /// changed through the API.
+    pub fn system_edit_unauthorized(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "system_edit_unauthorized",
+            message,
+        )
     }
 
     /// 404 `not_found`.

@@ -1,11 +1,15 @@
-//! An in-process, stateful fake of Attio's Meetings API.
+//! An in-process, stateful fake of Attio's Meetings API, as Attio documents it in October 2026.
 //!
-//! It answers the 8 operations of the meetings family with Attio's semantics (find-or-create
-//! de-duplicated by `external_ref`, filters, cursors, call recordings that go from `processing` to
-//! `completed`, paginated transcripts), Attio's error envelope, bearer-token auth and per-token rate
-//! limits with an HTTP-date `Retry-After`. Faults (5xx, 429, latency, dropped connections, truncated
-//! bodies) can be injected per operation, scripted or at a seeded random rate, and the state can be seeded
-//! and inspected.
+//! It answers the 11 operations of the meetings family with Attio's semantics: create-meeting always
+//! creates (nothing is matched or de-duplicated), participants known by email address, name or both,
+//! linked records appended (`PATCH`) or replaced (`PUT`), meetings deleted (`DELETE`, 200 `{}`), every
+//! list filter (participants and a linked record together are OR-ed), opaque cursors, call recordings
+//! made from a video and/or an uploaded transcript that go from `processing` to `completed` (or
+//! `failed`), get-call-recording's full form (`video_url`, `transcript`) and the deprecated paged
+//! transcript endpoint. Errors use Attio's envelope (with the `statusCode` spelling of create-meeting's
+//! 400); bearer-token auth and per-token rate limits answer with an HTTP-date `Retry-After`. Faults (5xx,
+//! 429, latency, dropped connections, truncated bodies) can be injected per operation, scripted or at a
+//! seeded random rate, and the state can be seeded and inspected.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -14,8 +18,18 @@
 //! let server = MockServer::start().await?;
 //! println!("fake Attio at {} (token {})", server.base_url(), server.token());
 //! server.faults().script(Operation::GetMeeting, [Some(Fault::Status(503)), None]);
+//! // A meeting made by Attio's calendar sync: the API may not delete it.
+//! let synced = server.store().seed_meeting(
+//!     &serde_json::json!({"data": {
+//!         "title": "Standup", "description": "", "is_all_day": false,
+//!         "start": {"datetime": "2027-01-10T09:00:00Z"}, "end": {"datetime": "2027-01-10T09:15:00Z"},
+//!         "participants": [{"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"}],
+//!     }, "calendar_synced": true}),
+//!     None,
+//! );
 //! // ... point the client at server.base_url() ...
-//! assert_eq!(server.store().meetings().len(), 0);
+//! assert_eq!(server.store().meetings().len(), 1);
+//! # let _ = synced;
 //! # Ok(())
 //! # }
 //! ```
@@ -25,9 +39,26 @@
 //! does, retried with (scaled-down) back-off until answered `200`/`202`; [`Webhooks::deliveries`] shows
 //! every attempt. [`WebhookFaults`] duplicates deliveries or signs them with the wrong secret.
 //!
-//! Not modelled: scopes (every known token may do everything), automatic linking of participants'
-//! person and company records, webhook event types other than `call-recording.created`, and the other
-//! Attio objects beyond the standard object list.
+//! # Where Attio's documentation is silent, the fake guesses
+//!
+//! - An `external_ref` in a create-meeting body (the field Attio removed in July 2026) is accepted and
+//!   ignored; so is any other unknown key of `data`.
+//! - A participant with neither `email_address` nor `name` is refused with a 400 `validation_type` whose
+//!   message is the fake's own.
+//! - A call recording with neither `video_url` nor a non-empty `transcript` is refused with a 400
+//!   `validation_type` (the fake's message).
+//! - A recording made from a transcript alone completes after the processing time like one made from a
+//!   video, and is announced by `call-recording.created` then (Attio's trigger speaks of the media upload).
+//! - Deleting a meeting deletes its call recordings and transcripts too (and cancels their webhooks).
+//! - The fake keeps no records: every `record_id` of a linked record is taken as existing. An object that
+//!   is not one of the workspace's is refused: a 400 `validation_type` (with `statusCode`) on create, a
+//!   400 `value_not_found` on `PATCH`/`PUT`.
+//! - `PATCH`/`PUT` bound the request's list to 50 records (not the resulting total) and also work on
+//!   calendar-synced meetings; only their deletion is refused.
+//!
+//! Not modelled: scopes and token levels (every known token may do everything), automatic linking of
+//! participants' person and company records, webhook event types other than `call-recording.created`,
+//! and the other Attio objects beyond the standard object list.
 
 mod api;
 mod cursor;

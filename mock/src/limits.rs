@@ -16,7 +16,7 @@ use crate::route::Operation;
 pub struct Limits {
     /// Reads (GET); Attio: 100.
     pub reads: Option<u32>,
-    /// Writes (POST, DELETE); Attio: 25.
+    /// Writes (POST, PUT, PATCH, DELETE); Attio: 25.
     pub writes: Option<u32>,
     /// Creating call recordings, on top of the write limit; Attio: 1.
     pub create_call_recording: Option<u32>,
@@ -139,7 +139,7 @@ mod tests {
                 fresh.admit("a", Operation::ListMeetings).is_ok(),
                 fresh.admit("a", Operation::GetMeeting).is_ok(),
                 fresh.admit("b", Operation::GetMeeting).is_ok(),
-                fresh.admit("a", Operation::FindOrCreateMeeting).is_ok(),
+                fresh.admit("a", Operation::CreateMeeting).is_ok(),
                 fresh.admit("a", Operation::CreateCallRecording).is_ok(),
             ];
             let retry = fresh.admit("a", Operation::GetMeeting).unwrap_err();

@@ -53,7 +53,7 @@ struct Args {
     /// Fault kind (repeatable): 500, 502, 503, 429, drop, drop-after, truncate, latency=MS.
     #[arg(long = "fault", value_name = "KIND", value_parser = parse_fault, help_heading = "Faults")]
     faults: Vec<Fault>,
-    /// Restrict faults to these operations (repeatable), e.g. find_or_create_meeting; default all.
+    /// Restrict faults to these operations (repeatable), e.g. create_meeting; default all.
     #[arg(long = "fault-operation", value_name = "OPERATION", value_parser = parse_operation, help_heading = "Faults")]
     fault_operations: Vec<Operation>,
 

@@ -60,10 +60,12 @@ pub fn local_to_utc(tz: chrono_tz::Tz, local: NaiveDateTime) -> DateTime<Utc> {
     Utc.from_utc_datetime(&local)
 }
 
-/// A participant as stored.
+/// A participant as stored: known by email address, by name, or both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participant {
     pub email_address: Option<String>,
+    /// Only a name given at creation; Attio copies in no names of people it knows.
+    pub name: Option<String>,
     pub is_organizer: bool,
     pub status: String,
 }
@@ -104,8 +106,8 @@ pub struct Meeting {
     pub linked_records: Vec<LinkedRecord>,
     pub created_at: DateTime<Utc>,
     pub created_by: Actor,
-    /// The de-duplication key derived from `external_ref`.
-    pub external_key: String,
+    /// Made by Attio's calendar sync (seeded so): the API cannot delete it.
+    pub calendar_synced: bool,
 }
 
 impl Meeting {
@@ -122,6 +124,7 @@ impl Meeting {
                 "status": p.status,
                 "is_organizer": p.is_organizer,
                 "email_address": p.email_address,
+                "name": p.name,
             })).collect::<Vec<_>>(),
             "linked_records": self.linked_records.iter().map(|r| json!({
                 "object_slug": r.object_slug,
@@ -143,6 +146,18 @@ pub struct Segment {
     pub end_time: f64,
 }
 
+impl Segment {
+    /// Attio's JSON for a segment (the speaker by name only, as Attio answers).
+    pub(crate) fn render(&self) -> Value {
+        json!({
+            "speech": self.speech,
+            "start_time": self.start_time,
+            "end_time": self.end_time,
+            "speaker": {"name": self.speaker},
+        })
+    }
+}
+
 /// Where a call recording is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -158,10 +173,15 @@ pub struct CallRecording {
     pub seq: u64,
     pub id: Uuid,
     pub meeting_id: Uuid,
-    pub video_url: String,
+    /// The video the recording was made from, if any (a transcript-only recording has none).
+    pub video_url: Option<String>,
+    /// What get-call-recording shows as `video_url`: null for recordings created through the API (Attio
+    /// gives download links only for its own recorder's videos); seeded recordings show theirs.
+    pub download_url: Option<String>,
     pub outcome: Outcome,
     pub created_at: DateTime<Utc>,
     pub created_by: Actor,
+    /// Uploaded with the recording, or (for a video alone) made up by the fake; empty for none.
     pub transcript: Vec<Segment>,
 }
 
@@ -188,7 +208,34 @@ impl CallRecording {
         )
     }
 
-    /// Attio's JSON for the recording at `now`.
+    /// The transcript, once the recording is `completed` (none before, nor for a failed one).
+    pub fn ready_transcript(&self, now: DateTime<Utc>) -> &[Segment] {
+        if self.status(now) == "completed" {
+            &self.transcript
+        } else {
+            &[]
+        }
+    }
+
+    /// Attio's full JSON for the recording at `now` (get-call-recording): the summary with `video_url`
+    /// and `transcript`, which is null while processing, for a failed recording and when there is none.
+    pub fn render_details(&self, workspace_id: Uuid, now: DateTime<Utc>) -> Value {
+        let mut rendered = self.render(workspace_id, now);
+        let segments = self.ready_transcript(now);
+        let transcript = (!segments.is_empty()).then(|| {
+            json!({
+                "segments": segments.iter().map(Segment::render).collect::<Vec<_>>(),
+                "raw_transcript": raw_transcript(segments),
+            })
+        });
+        if let Some(object) = rendered.as_object_mut() {
+            object.insert("video_url".into(), json!(self.download_url));
+            object.insert("transcript".into(), json!(transcript));
+        }
+        rendered
+    }
+
+    /// Attio's summary JSON for the recording at `now` (list and create).
     pub fn render(&self, workspace_id: Uuid, now: DateTime<Utc>) -> Value {
         json!({
             "id": self.render_id(workspace_id),
@@ -198,31 +245,31 @@ impl CallRecording {
             "created_at": timestamp(self.created_at),
         })
     }
+}
 
-    /// The whole transcript as text, one `[mm:ss] Speaker: words` line per change of speaker.
-    pub fn raw_transcript(&self) -> String {
-        let mut lines: Vec<String> = Vec::new();
-        let mut current: Option<&str> = None;
-        for segment in &self.transcript {
-            if current == Some(segment.speaker.as_str()) {
-                if let Some(line) = lines.last_mut() {
-                    line.push(' ');
-                    line.push_str(&segment.speech);
-                }
-            } else {
-                let secs = segment.start_time.max(0.0) as u64;
-                lines.push(format!(
-                    "[{:02}:{:02}] {}: {}",
-                    secs / 60,
-                    secs % 60,
-                    segment.speaker,
-                    segment.speech
-                ));
-                current = Some(&segment.speaker);
+/// The whole transcript as text, one `[mm:ss] Speaker: words` line per change of speaker.
+pub fn raw_transcript(segments: &[Segment]) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current: Option<&str> = None;
+    for segment in segments {
+        if current == Some(segment.speaker.as_str()) {
+            if let Some(line) = lines.last_mut() {
+                line.push(' ');
+                line.push_str(&segment.speech);
             }
+        } else {
+            let secs = segment.start_time.max(0.0) as u64;
+            lines.push(format!(
+                "[{:02}:{:02}] {}: {}",
+                secs / 60,
+                secs % 60,
+                segment.speaker,
+                segment.speech
+            ));
+            current = Some(&segment.speaker);
         }
-        lines.join("\n")
     }
+    lines.join("\n")
 }
 
 /// Attio's timestamp form, with nanoseconds: `2023-01-01T15:00:00.000000000Z`.

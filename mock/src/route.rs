@@ -1,4 +1,4 @@
-//! Which of the 8 operations a request is, from its method and path.
+//! Which of the 11 operations a request is, from its method and path.
 
 use hyper::Method;
 
@@ -7,10 +7,16 @@ use hyper::Method;
 pub enum Operation {
     /// `GET /v2/meetings`
     ListMeetings,
-    /// `POST /v2/meetings`
-    FindOrCreateMeeting,
+    /// `POST /v2/meetings` (always creates; it was find-or-create until Attio's 2026-07 change)
+    CreateMeeting,
     /// `GET /v2/meetings/{meeting_id}`
     GetMeeting,
+    /// `PATCH /v2/meetings/{meeting_id}` (adds linked records)
+    AppendMeetingLinkedRecords,
+    /// `PUT /v2/meetings/{meeting_id}` (replaces the linked records)
+    ReplaceMeetingLinkedRecords,
+    /// `DELETE /v2/meetings/{meeting_id}`
+    DeleteMeeting,
     /// `GET /v2/meetings/{meeting_id}/call_recordings`
     ListCallRecordings,
     /// `POST /v2/meetings/{meeting_id}/call_recordings`
@@ -24,11 +30,19 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The former name of [`Operation::CreateMeeting`], kept so that code written before Attio's
+    /// create-always change still compiles.
+    #[allow(non_upper_case_globals)]
+    pub const FindOrCreateMeeting: Operation = Operation::CreateMeeting;
+
     /// Every operation.
-    pub const ALL: [Operation; 8] = [
+    pub const ALL: [Operation; 11] = [
         Self::ListMeetings,
-        Self::FindOrCreateMeeting,
+        Self::CreateMeeting,
         Self::GetMeeting,
+        Self::AppendMeetingLinkedRecords,
+        Self::ReplaceMeetingLinkedRecords,
+        Self::DeleteMeeting,
         Self::ListCallRecordings,
         Self::CreateCallRecording,
         Self::GetCallRecording,
@@ -40,8 +54,11 @@ impl Operation {
     pub fn name(self) -> &'static str {
         match self {
             Self::ListMeetings => "list_meetings",
-            Self::FindOrCreateMeeting => "find_or_create_meeting",
+            Self::CreateMeeting => "create_meeting",
             Self::GetMeeting => "get_meeting",
+            Self::AppendMeetingLinkedRecords => "append_meeting_linked_records",
+            Self::ReplaceMeetingLinkedRecords => "replace_meeting_linked_records",
+            Self::DeleteMeeting => "delete_meeting",
             Self::ListCallRecordings => "list_call_recordings",
             Self::CreateCallRecording => "create_call_recording",
             Self::GetCallRecording => "get_call_recording",
@@ -50,8 +67,11 @@ impl Operation {
         }
     }
 
-    /// Parses an operationId.
+    /// Parses an operationId; the former `find_or_create_meeting` still names [`Operation::CreateMeeting`].
     pub fn from_name(name: &str) -> Option<Self> {
+        if name == "find_or_create_meeting" {
+            return Some(Self::CreateMeeting);
+        }
         Self::ALL.into_iter().find(|op| op.name() == name)
     }
 
@@ -59,7 +79,12 @@ impl Operation {
     pub fn is_write(self) -> bool {
         matches!(
             self,
-            Self::FindOrCreateMeeting | Self::CreateCallRecording | Self::DeleteCallRecording
+            Self::CreateMeeting
+                | Self::AppendMeetingLinkedRecords
+                | Self::ReplaceMeetingLinkedRecords
+                | Self::DeleteMeeting
+                | Self::CreateCallRecording
+                | Self::DeleteCallRecording
         )
     }
 }
@@ -86,8 +111,15 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
     let (operation, meeting_id, call_recording_id) = match (method, segments.as_slice()) {
         (&Method::GET, ["v2", "meetings"]) => (Operation::ListMeetings, None, None),
-        (&Method::POST, ["v2", "meetings"]) => (Operation::FindOrCreateMeeting, None, None),
+        (&Method::POST, ["v2", "meetings"]) => (Operation::CreateMeeting, None, None),
         (&Method::GET, ["v2", "meetings", m]) => (Operation::GetMeeting, Some(m), None),
+        (&Method::PATCH, ["v2", "meetings", m]) => {
+            (Operation::AppendMeetingLinkedRecords, Some(m), None)
+        }
+        (&Method::PUT, ["v2", "meetings", m]) => {
+            (Operation::ReplaceMeetingLinkedRecords, Some(m), None)
+        }
+        (&Method::DELETE, ["v2", "meetings", m]) => (Operation::DeleteMeeting, Some(m), None),
         (&Method::GET, ["v2", "meetings", m, "call_recordings"]) => {
             (Operation::ListCallRecordings, Some(m), None)
         }
@@ -115,11 +147,17 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
 /// For a path of the family whatever the method, the methods [`route`] accepts on it (the `Allow`
 /// header of a 405); `None` for a path that names no resource of the family.
 pub fn allowed_methods(path: &str) -> Option<String> {
-    let allowed: Vec<&str> = [Method::GET, Method::POST, Method::DELETE]
-        .iter()
-        .filter(|method| route(method, path).is_some())
-        .map(Method::as_str)
-        .collect();
+    let allowed: Vec<&str> = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ]
+    .iter()
+    .filter(|method| route(method, path).is_some())
+    .map(Method::as_str)
+    .collect();
     (!allowed.is_empty()).then(|| allowed.join(", "))
 }
 
@@ -139,12 +177,27 @@ mod tests {
             (
                 Method::POST,
                 "/v2/meetings".to_string(),
-                Operation::FindOrCreateMeeting,
+                Operation::CreateMeeting,
             ),
             (
                 Method::GET,
                 format!("/v2/meetings/{m}"),
                 Operation::GetMeeting,
+            ),
+            (
+                Method::PATCH,
+                format!("/v2/meetings/{m}"),
+                Operation::AppendMeetingLinkedRecords,
+            ),
+            (
+                Method::PUT,
+                format!("/v2/meetings/{m}"),
+                Operation::ReplaceMeetingLinkedRecords,
+            ),
+            (
+                Method::DELETE,
+                format!("/v2/meetings/{m}"),
+                Operation::DeleteMeeting,
             ),
             (
                 Method::GET,
@@ -172,6 +225,7 @@ mod tests {
                 Operation::GetTranscript,
             ),
         ];
+        assert_eq!(cases.len(), Operation::ALL.len());
         for (method, path, op) in cases {
             let r = route(&method, &path).unwrap();
             assert_eq!(r.operation, op);
@@ -179,6 +233,12 @@ mod tests {
         }
         assert!(route(&Method::PUT, "/v2/meetings").is_none());
         assert!(route(&Method::GET, "/v2/notes").is_none());
+        // The old name still parses, and names the same operation.
+        assert_eq!(
+            Operation::from_name("find_or_create_meeting"),
+            Some(Operation::CreateMeeting)
+        );
+        assert_eq!(Operation::FindOrCreateMeeting, Operation::CreateMeeting);
     }
 
     #[test]
@@ -211,7 +271,7 @@ mod tests {
         }
         assert_eq!(
             allowed_methods(&format!("/v2/meetings/{m}")).as_deref(),
-            Some("GET")
+            Some("GET, PUT, PATCH, DELETE")
         );
         assert_eq!(allowed_methods("/v2/notes"), None);
         assert_eq!(allowed_methods("/v2/meetings/a/b"), None);

@@ -41,7 +41,7 @@ pub(crate) struct Shared {
     pub limiter: RateLimiter,
     pub faults: FaultInjector,
     pub tokens: Vec<String>,
-    pub counts: [AtomicU64; 8],
+    pub counts: [AtomicU64; Operation::ALL.len()],
     /// Requests refused for exceeding a rate limit (not the injected 429s).
     pub rate_limited: AtomicU64,
     pub webhooks: Arc<Webhooks>,

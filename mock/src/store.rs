@@ -1,7 +1,7 @@
-//! The fake's state and the semantics of the 8 operations on it.
+//! The fake's state and the semantics of the 11 operations on it.
 //!
-//! One mutex guards everything, so find-or-create's "look up by external_ref, else insert" is atomic:
-//! concurrent identical requests produce exactly one meeting.
+//! One mutex guards everything, so each operation sees and leaves a consistent state (a meeting deleted
+//! together with its recordings, linked records appended without duplicates under concurrent requests).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::cursor;
 use crate::envelope::ApiError;
 use crate::limits::lock;
-use crate::model::{Actor, CallRecording, LinkedRecord, Meeting, Outcome, Segment};
+use crate::model::{Actor, CallRecording, LinkedRecord, Meeting, Outcome, Segment, raw_transcript};
 use crate::validate::{self, NewMeeting};
 use crate::webhooks::Completion;
 use tokio::sync::mpsc::UnboundedSender;
@@ -68,11 +68,12 @@ struct State {
     actors: HashMap<String, Uuid>,
     next_seq: u64,
     meetings: HashMap<Uuid, Meeting>,
-    by_external_key: HashMap<String, Uuid>,
     recordings: HashMap<Uuid, CallRecording>,
 }
 
-/// The fake's data.
+/// The fake's data: seed fixtures ([`Store::seed_meeting`], [`Store::seed_call_recording`],
+/// [`Store::set_calendar_synced`]) and read back what clients did ([`Store::meetings`],
+/// [`Store::call_recordings`]), rendered as the API renders them.
 #[derive(Debug)]
 pub struct Store {
     state: Mutex<State>,
@@ -132,6 +133,25 @@ impl State {
             })
             .cloned()
     }
+
+    /// Resolves `(object slug or id, record id)` pairs to linked records, dropping repeats of a record
+    /// (a meeting's links are a set). The fake keeps no records, so every record id is taken as
+    /// existing; only the object must be one of the workspace's. Err: the index of an unknown object.
+    fn resolve_links(&self, links: &[(String, Uuid)]) -> Result<Vec<LinkedRecord>, usize> {
+        let mut resolved: Vec<LinkedRecord> = Vec::new();
+        for (i, (object, record_id)) in links.iter().enumerate() {
+            let (object_slug, object_id) = self.resolve_object(object).ok_or(i)?;
+            let link = LinkedRecord {
+                object_slug,
+                object_id,
+                record_id: *record_id,
+            };
+            if !resolved.contains(&link) {
+                resolved.push(link);
+            }
+        }
+        Ok(resolved)
+    }
 }
 
 impl Store {
@@ -144,7 +164,6 @@ impl Store {
             actors: HashMap::new(),
             next_seq: 0,
             meetings: HashMap::new(),
-            by_external_key: HashMap::new(),
             recordings: HashMap::new(),
         };
         state.workspace_id = state.uuid();
@@ -181,13 +200,16 @@ impl Store {
         lock(&self.state).objects.clone()
     }
 
-    /// Find-or-create: the meeting known under the body's `external_ref`, else a new one.
-    /// Returns the rendered meeting and whether it was created.
-    pub fn find_or_create(&self, body: &Value, token: &str) -> Result<(Value, bool), ApiError> {
+    /// Create-meeting: always a new meeting, never a match with an existing one. Returns it rendered.
+    pub fn create_meeting(&self, body: &Value, token: &str) -> Result<Value, ApiError> {
         let new = validate::new_meeting(body)?;
+        if new.participants.is_empty() {
+            return Err(ApiError::validation(validate::NO_PARTICIPANTS).camel_case());
+        }
         let mut state = lock(&self.state);
         let actor = state.actor_for(token);
-        self.insert(&mut state, new, actor, Utc::now())
+        let id = self.insert(&mut state, new, actor, Utc::now(), false)?;
+        Ok(state.meeting(id)?.render(state.workspace_id))
     }
 
     fn insert(
@@ -196,24 +218,15 @@ impl Store {
         new: NewMeeting,
         actor: Actor,
         now: DateTime<Utc>,
-    ) -> Result<(Value, bool), ApiError> {
-        if let Some(id) = state.by_external_key.get(&new.external_key) {
-            return Ok((state.meeting(*id)?.render(state.workspace_id), false));
-        }
-        let linked_records = new
-            .linked_records
-            .iter()
-            .enumerate()
-            .map(|(i, (object, record_id))| {
-                let (object_slug, object_id) = state.resolve_object(object).ok_or_else(|| {
-                    ApiError::validation(format!(
-                        "Body payload validation error at \"data.linked_records[{i}].object\": object \"{object}\" does not exist"
-                    ))
-                    .camel_case()
-                })?;
-                Ok(LinkedRecord { object_slug, object_id, record_id: *record_id })
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
+        calendar_synced: bool,
+    ) -> Result<Uuid, ApiError> {
+        let linked_records = state.resolve_links(&new.linked_records).map_err(|i| {
+            let object = new.linked_records.get(i).map_or("", |(o, _)| o.as_str());
+            ApiError::validation(format!(
+                "Body payload validation error at \"data.linked_records[{i}].object\": object \"{object}\" does not exist"
+            ))
+            .camel_case()
+        })?;
         let meeting = Meeting {
             seq: state.seq(),
             id: state.uuid(),
@@ -226,20 +239,70 @@ impl Store {
             linked_records,
             created_at: now,
             created_by: actor,
-            external_key: new.external_key,
+            calendar_synced,
         };
-        let rendered = meeting.render(state.workspace_id);
-        state
-            .by_external_key
-            .insert(meeting.external_key.clone(), meeting.id);
-        state.meetings.insert(meeting.id, meeting);
-        Ok((rendered, true))
+        let id = meeting.id;
+        state.meetings.insert(id, meeting);
+        Ok(id)
     }
 
     /// One meeting.
     pub fn get_meeting(&self, id: Uuid) -> Result<Value, ApiError> {
         let state = lock(&self.state);
         Ok(json!({"data": state.meeting(id)?.render(state.workspace_id)}))
+    }
+
+    /// Append (`replace == false`: records already linked are skipped) or replace (`true`: the body's
+    /// records become the only ones; an empty list unlinks all) a meeting's linked records. The body is
+    /// checked before the meeting is looked up. Calendar-synced meetings may be updated too (Attio restricts
+    /// only their deletion).
+    pub fn update_linked_records(
+        &self,
+        id: Uuid,
+        body: &Value,
+        replace: bool,
+    ) -> Result<Value, ApiError> {
+        let links = validate::linked_records_update(body)?;
+        let mut state = lock(&self.state);
+        state.meeting(id)?;
+        // Attio says the records must exist (400 value_not_found otherwise); the fake has no records, so
+        // only an object it does not know names nothing.
+        let resolved = state.resolve_links(&links).map_err(|i| {
+            let object = links.get(i).map_or("", |(o, _)| o.as_str());
+            ApiError::value_not_found(format!(
+                "Could not find a record for the value given at \"data.linked_records[{i}]\": object \"{object}\" does not exist."
+            ))
+        })?;
+        let workspace_id = state.workspace_id;
+        let meeting = state.meetings.get_mut(&id).ok_or_else(|| {
+            ApiError::not_found(format!("Meeting with ID \"{id}\" was not found."))
+        })?;
+        if replace {
+            meeting.linked_records = resolved;
+        } else {
+            for link in resolved {
+                if !meeting.linked_records.contains(&link) {
+                    meeting.linked_records.push(link);
+                }
+            }
+        }
+        Ok(json!({"data": meeting.render(workspace_id)}))
+    }
+
+    /// Deletes a meeting and its call recordings (with their transcripts). Calendar-synced meetings are
+    /// refused, as at Attio.
+    pub fn delete_meeting(&self, id: Uuid) -> Result<(), ApiError> {
+        let mut state = lock(&self.state);
+        if state.meeting(id)?.calendar_synced {
+            return Err(ApiError::system_edit_unauthorized(
+                "Cannot delete a meeting which was created by calendar sync.",
+            ));
+        }
+        state.meetings.remove(&id);
+        // Attio does not say what becomes of the recordings; a recording without its meeting could not
+        // be reached anyway, so they go too (and their pending webhooks are not sent).
+        state.recordings.retain(|_, r| r.meeting_id != id);
+        Ok(())
     }
 
     /// One page of meetings.
@@ -265,26 +328,33 @@ impl Store {
             .meetings
             .values()
             .filter(|m| {
-                let linked = query.linked.as_ref().is_none_or(|(object, record)| {
+                let linked = query.linked.as_ref().map(|(object, record)| {
                     m.linked_records.iter().any(|r| {
                         r.record_id == *record
                             && (r.object_slug == *object
                                 || r.object_id.to_string() == object.to_ascii_lowercase())
                     })
                 });
-                let with = query.participants.is_empty()
-                    || m.participants.iter().any(|p| {
+                let with = (!query.participants.is_empty()).then(|| {
+                    m.participants.iter().any(|p| {
                         p.email_address
                             .as_ref()
                             .is_some_and(|e| query.participants.contains(e))
-                    });
+                    })
+                });
+                // Given both, Attio lists the meetings matching either (OR, since 2026-07).
+                let who = match (linked, with) {
+                    (None, None) => true,
+                    (Some(one), None) | (None, Some(one)) => one,
+                    (Some(linked), Some(with)) => linked || with,
+                };
                 let ends = query
                     .ends_from
                     .is_none_or(|from| m.end.instant_in(tz) >= from);
                 let starts = query
                     .starts_before
                     .is_none_or(|before| m.start.instant_in(tz) < before);
-                linked && with && ends && starts
+                who && ends && starts
             })
             .map(|m| ((nanos(m.start.instant_in(tz)), m.seq), m))
             .collect();
@@ -312,8 +382,9 @@ impl Store {
         Ok(json!({"data": data, "pagination": {"next_cursor": next_cursor}}))
     }
 
-    /// Creates a call recording (`processing` for a while, then `completed`; `failed` when the URL does
-    /// not name an `.mp4` file).
+    /// Creates a call recording. It is `processing` for the processing time, then: from a video, `completed`
+    /// when the URL names an `.mp4` file, else `failed`; from a transcript alone, `completed`. A video sent
+    /// without a transcript gets a made-up one.
     pub fn create_call_recording(
         &self,
         meeting_id: Uuid,
@@ -322,33 +393,46 @@ impl Store {
     ) -> Result<Value, ApiError> {
         let mut state = lock(&self.state);
         state.meeting(meeting_id)?;
-        let video_url = validate::new_call_recording(body)?;
+        let new = validate::new_call_recording(body)?;
         let actor = state.actor_for(token);
         let now = Utc::now();
         let ready =
             now + chrono::Duration::from_std(self.settings.processing_time).unwrap_or_default();
-        let path = video_url
-            .split(['?', '#'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let outcome = if path.ends_with(".mp4") {
-            Outcome::CompletesAt(ready)
-        } else {
-            Outcome::FailsAt(ready)
+        let outcome = match &new.video_url {
+            Some(url) => {
+                let path = url
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if path.ends_with(".mp4") {
+                    Outcome::CompletesAt(ready)
+                } else {
+                    Outcome::FailsAt(ready)
+                }
+            }
+            None => Outcome::CompletesAt(ready),
         };
-        let transcript = invent_transcript(&mut state.rng);
+        let transcript = if new.transcript.is_empty() {
+            invent_transcript(&mut state.rng)
+        } else {
+            new.transcript
+        };
         let recording = CallRecording {
             seq: state.seq(),
             id: state.uuid(),
             meeting_id,
-            video_url,
+            video_url: new.video_url,
+            download_url: None,
             outcome,
             created_at: now,
             created_by: actor,
             transcript,
         };
         let rendered = recording.render(state.workspace_id, now);
+        // Attio fires `call-recording.created` once the recording is done and its media uploaded; whether
+        // it does for a transcript without media is not documented. The fake announces every recording
+        // that completes, transcript-only ones included.
         if let (Outcome::CompletesAt(at), Some(sender)) =
             (recording.outcome, lock(&self.completions).as_ref())
         {
@@ -398,10 +482,11 @@ impl Store {
         Ok(json!({"data": data, "pagination": {"next_cursor": next_cursor}}))
     }
 
-    /// One call recording.
+    /// One call recording, in full (with `video_url` and `transcript`).
     pub fn get_call_recording(&self, meeting_id: Uuid, id: Uuid) -> Result<Value, ApiError> {
         let state = lock(&self.state);
-        Ok(json!({"data": state.recording(meeting_id, id)?.render(state.workspace_id, Utc::now())}))
+        let recording = state.recording(meeting_id, id)?;
+        Ok(json!({"data": recording.render_details(state.workspace_id, Utc::now())}))
     }
 
     /// Deletes a call recording.
@@ -412,7 +497,8 @@ impl Store {
         Ok(())
     }
 
-    /// One page of a recording's transcript. Until the recording is `completed` the transcript is empty.
+    /// One page of a recording's transcript (Attio's deprecated endpoint). Until the recording is
+    /// `completed` the transcript is empty.
     pub fn transcript(
         &self,
         meeting_id: Uuid,
@@ -428,28 +514,17 @@ impl Store {
         };
         let state = lock(&self.state);
         let recording = state.recording(meeting_id, id)?;
-        let ready = recording.status(Utc::now()) == "completed";
-        let segments: &[Segment] = if ready { &recording.transcript } else { &[] };
+        let segments = recording.ready_transcript(Utc::now());
         let page_size = self.settings.transcript_page_size.max(1);
         let end = (offset + page_size).min(segments.len());
         let page = segments.get(offset..end).unwrap_or_default();
         let next_cursor =
             (end < segments.len()).then(|| cursor::encode(&["segments", &end.to_string()]));
-        let raw = if ready {
-            recording.raw_transcript()
-        } else {
-            String::new()
-        };
         Ok(json!({
             "data": {
                 "id": recording.render_id(state.workspace_id),
-                "transcript": page.iter().map(|s| json!({
-                    "speech": s.speech,
-                    "start_time": s.start_time,
-                    "end_time": s.end_time,
-                    "speaker": {"name": s.speaker},
-                })).collect::<Vec<_>>(),
-                "raw_transcript": raw,
+                "transcript": page.iter().map(Segment::render).collect::<Vec<_>>(),
+                "raw_transcript": raw_transcript(segments),
                 "web_url": format!("{}/transcript", recording.web_url()),
             },
             "pagination": {"next_cursor": next_cursor},
@@ -458,30 +533,56 @@ impl Store {
 
     // ---- seeding and inspection ----
 
-    /// Inserts a meeting given in find-or-create's body form (`{"data": {...}}`), as if created by
-    /// `created_by` (`None`: the system) at `created_at` (`None`: now). Returns its id; an existing
-    /// `external_ref` returns the existing meeting's id.
+    /// Inserts a meeting given in create-meeting's body form (`{"data": {...}}`), as if created by the
+    /// system at `created_at` (`None`: now), and returns its id. Every call inserts a new meeting (like
+    /// the API, nothing is matched; an `external_ref` is ignored). Unlike the API, an empty `participants`
+    /// list is allowed (synced calendar events may have none).
+    ///
+    /// `"calendar_synced": true` beside `data` marks the meeting as made by Attio's calendar sync, which
+    /// the API refuses to delete (400 `system_edit_unauthorized`); see also
+    /// [`Store::set_calendar_synced`].
     pub fn seed_meeting(
         &self,
         body: &Value,
         created_at: Option<DateTime<Utc>>,
     ) -> Result<Uuid, String> {
         let new = validate::new_meeting(body).map_err(|e| e.message)?;
+        let calendar_synced = match body.get("calendar_synced") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(synced)) => *synced,
+            Some(other) => return Err(format!("calendar_synced must be a boolean, got {other}")),
+        };
         let mut state = lock(&self.state);
         let system = Actor {
             id: None,
             kind: Some("system".into()),
         };
-        let (meeting, _) = self
-            .insert(&mut state, new, system, created_at.unwrap_or_else(Utc::now))
-            .map_err(|e| e.message)?;
-        meeting["id"]["meeting_id"]
-            .as_str()
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .ok_or_else(|| "the stored meeting has no id".to_string())
+        self.insert(
+            &mut state,
+            new,
+            system,
+            created_at.unwrap_or_else(Utc::now),
+            calendar_synced,
+        )
+        .map_err(|e| e.message)
     }
 
-    /// Inserts a call recording that is already `completed` (or `failed`), with the given transcript.
+    /// Marks a meeting as made by Attio's calendar sync (`true`), which the API then refuses to delete, or
+    /// as an ordinary one (`false`).
+    pub fn set_calendar_synced(&self, meeting_id: Uuid, synced: bool) -> Result<(), String> {
+        let mut state = lock(&self.state);
+        let meeting = state
+            .meetings
+            .get_mut(&meeting_id)
+            .ok_or_else(|| format!("Meeting with ID \"{meeting_id}\" was not found."))?;
+        meeting.calendar_synced = synced;
+        Ok(())
+    }
+
+    /// Inserts a call recording that is already `completed` (or `failed`), with the given transcript
+    /// (empty: none, so get-call-recording answers `transcript: null`). It stands for a recording of
+    /// Attio's own recorder: get-call-recording shows `video_url` as its video link (`null` when
+    /// `video_url` is empty), where recordings created through the API always show `null`.
     pub fn seed_call_recording(
         &self,
         meeting_id: Uuid,
@@ -496,7 +597,8 @@ impl Store {
             seq: state.seq(),
             id: state.uuid(),
             meeting_id,
-            video_url: video_url.to_string(),
+            video_url: (!video_url.is_empty()).then(|| video_url.to_string()),
+            download_url: (!video_url.is_empty()).then(|| video_url.to_string()),
             outcome: if failed {
                 Outcome::FailsAt(now)
             } else {

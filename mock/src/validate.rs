@@ -1,16 +1,27 @@
-//! The validation rules of find-or-create and create-call-recording, answered with Attio's 400 envelope.
+//! The validation rules of the write operations (create meeting, the linked-record updates, create call
+//! recording), answered with Attio's 400 envelope.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::envelope::ApiError;
-use crate::model::{Participant, Time, local_to_utc};
+use crate::model::{Participant, Segment, Time, local_to_utc};
 
 /// Participant statuses Attio accepts.
 pub const PARTICIPANT_STATUSES: [&str; 4] = ["accepted", "tentative", "declined", "pending"];
 
-/// A valid find-or-create body.
+/// Attio's bounds on create-meeting (2026-07-28) and on the other bodies.
+pub const MAX_TITLE: usize = 1000;
+pub const MAX_DESCRIPTION: usize = 10_000;
+pub const MAX_PARTICIPANTS: usize = 500;
+pub const MAX_LINKED_RECORDS: usize = 50;
+pub const MAX_TRANSCRIPT_SEGMENTS: usize = 4000;
+
+/// Attio's documented message for a create-meeting body without participants.
+pub const NO_PARTICIPANTS: &str = "No participants were provided.";
+
+/// A valid create-meeting body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMeeting {
     pub title: String,
@@ -18,19 +29,24 @@ pub struct NewMeeting {
     pub is_all_day: bool,
     pub start: Time,
     pub end: Time,
+    /// Possibly empty: the operation refuses that, seeding allows it.
     pub participants: Vec<Participant>,
     /// `(object slug or id, record id)`, resolved against the workspace's objects by the store.
     pub linked_records: Vec<(String, Uuid)>,
-    /// The de-duplication key of `external_ref`.
-    pub external_key: String,
+}
+
+/// A valid create-call-recording body: a video, a transcript, or both.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCallRecording {
+    pub video_url: Option<String>,
+    /// Empty when none was sent (or an empty one was).
+    pub transcript: Vec<Segment>,
 }
 
 fn invalid(path: &str, what: impl std::fmt::Display) -> ApiError {
-    // Attio documents find-or-create's 400 with the key `statusCode`.
     ApiError::validation(format!(
         "Body payload validation error at \"{path}\": {what}"
     ))
-    .camel_case()
 }
 
 /// Parses a JSON body; a body that is not JSON is a 400 too.
@@ -51,18 +67,51 @@ fn string(value: &Value, path: &str) -> Result<String, ApiError> {
         .ok_or_else(|| invalid(path, "must be a string"))
 }
 
+/// A string of at most `max` characters (JSON Schema's `maxLength` counts characters, not bytes).
+fn bounded_string(value: &Value, path: &str, max: usize) -> Result<String, ApiError> {
+    let text = string(value, path)?;
+    if text.chars().count() > max {
+        return Err(invalid(path, format!("must be at most {max} characters")));
+    }
+    Ok(text)
+}
+
 fn object<'a>(value: &'a Value, path: &str) -> Result<&'a Map<String, Value>, ApiError> {
     value
         .as_object()
         .ok_or_else(|| invalid(path, "must be an object"))
 }
 
-/// Validates `{ "data": { ... } }` of `POST /v2/meetings`.
+/// An array of at most `max` items.
+fn array<'a>(value: &'a Value, path: &str, max: usize) -> Result<&'a [Value], ApiError> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| invalid(path, "must be an array"))?;
+    if items.len() > max {
+        return Err(invalid(
+            path,
+            format!("must have at most {max} items (got {})", items.len()),
+        ));
+    }
+    Ok(items)
+}
+
+/// Validates `{ "data": { ... } }` of `POST /v2/meetings`, except the rule that there be participants
+/// (the operation checks it after the rest, seeding skips it). Errors spell their status key
+/// `statusCode`, as Attio documents for this operation.
 pub fn new_meeting(body: &Value) -> Result<NewMeeting, ApiError> {
+    parse_new_meeting(body).map_err(ApiError::camel_case)
+}
+
+fn parse_new_meeting(body: &Value) -> Result<NewMeeting, ApiError> {
     let root = object(body, "body")?;
     let data = object(field(root, "body", "data")?, "data")?;
-    let title = string(field(data, "data", "title")?, "data.title")?;
-    let description = string(field(data, "data", "description")?, "data.description")?;
+    let title = bounded_string(field(data, "data", "title")?, "data.title", MAX_TITLE)?;
+    let description = bounded_string(
+        field(data, "data", "description")?,
+        "data.description",
+        MAX_DESCRIPTION,
+    )?;
     let is_all_day = field(data, "data", "is_all_day")?
         .as_bool()
         .ok_or_else(|| invalid("data.is_all_day", "must be a boolean"))?;
@@ -76,35 +125,23 @@ pub fn new_meeting(body: &Value) -> Result<NewMeeting, ApiError> {
         ));
     }
 
-    let participants = field(data, "data", "participants")?
-        .as_array()
-        .ok_or_else(|| invalid("data.participants", "must be an array"))?
-        .iter()
-        .enumerate()
-        .map(|(i, p)| participant(p, &format!("data.participants[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let participants = array(
+        field(data, "data", "participants")?,
+        "data.participants",
+        MAX_PARTICIPANTS,
+    )?
+    .iter()
+    .enumerate()
+    .map(|(i, p)| participant(p, &format!("data.participants[{i}]")))
+    .collect::<Result<Vec<_>, _>>()?;
 
     let linked_records = match data.get("linked_records") {
         None => Vec::new(),
-        Some(value) => value
-            .as_array()
-            .ok_or_else(|| invalid("data.linked_records", "must be an array"))?
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let path = format!("data.linked_records[{i}]");
-                let r = object(r, &path)?;
-                let object_ref = string(field(r, &path, "object")?, &format!("{path}.object"))?;
-                if object_ref.is_empty() {
-                    return Err(invalid(&format!("{path}.object"), "must not be empty"));
-                }
-                let record_id = uuid(field(r, &path, "record_id")?, &format!("{path}.record_id"))?;
-                Ok((object_ref, record_id))
-            })
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(value) => linked_records(value, "data.linked_records")?,
     };
 
-    let external_key = external_key(field(data, "data", "external_ref")?)?;
+    // `external_ref` (required until 2026-07-31) is no longer part of the body; `data` does not forbid
+    // other keys, so an old client's `external_ref` is ignored like any other unknown key.
     Ok(NewMeeting {
         title,
         description,
@@ -113,8 +150,42 @@ pub fn new_meeting(body: &Value) -> Result<NewMeeting, ApiError> {
         end,
         participants,
         linked_records,
-        external_key,
     })
+}
+
+/// `[{object, record_id}]`, at most 50.
+fn linked_records(value: &Value, path: &str) -> Result<Vec<(String, Uuid)>, ApiError> {
+    array(value, path, MAX_LINKED_RECORDS)?
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let path = format!("{path}[{i}]");
+            let r = object(r, &path)?;
+            let object_ref = string(field(r, &path, "object")?, &format!("{path}.object"))?;
+            if object_ref.is_empty() {
+                return Err(invalid(&format!("{path}.object"), "must not be empty"));
+            }
+            let record_id = uuid(field(r, &path, "record_id")?, &format!("{path}.record_id"))?;
+            Ok((object_ref, record_id))
+        })
+        .collect()
+}
+
+/// Validates `{ "data": { "linked_records": [...] } }` of `PATCH` and `PUT /v2/meetings/{id}`: `data`
+/// takes no other key (Attio's schema sets `additionalProperties: false` there).
+pub fn linked_records_update(body: &Value) -> Result<Vec<(String, Uuid)>, ApiError> {
+    let root = object(body, "body")?;
+    let data = object(field(root, "body", "data")?, "data")?;
+    if let Some(extra) = data.keys().find(|k| *k != "linked_records") {
+        return Err(invalid(
+            &format!("data.{extra}"),
+            "is not allowed: only linked_records can be changed",
+        ));
+    }
+    linked_records(
+        field(data, "data", "linked_records")?,
+        "data.linked_records",
+    )
 }
 
 fn uuid(value: &Value, path: &str) -> Result<Uuid, ApiError> {
@@ -124,17 +195,38 @@ fn uuid(value: &Value, path: &str) -> Result<Uuid, ApiError> {
         .ok_or_else(|| invalid(path, "must be a UUID"))
 }
 
+/// An email address, normalised (trimmed, lower case); only the `@` is checked.
+fn email(value: &Value, path: &str) -> Result<String, ApiError> {
+    let email = string(value, path)?.trim().to_lowercase();
+    if !email.contains('@') {
+        return Err(invalid(path, "must be an email address"));
+    }
+    Ok(email)
+}
+
 fn participant(value: &Value, path: &str) -> Result<Participant, ApiError> {
     let p = object(value, path)?;
-    let email = string(
-        field(p, path, "email_address")?,
-        &format!("{path}.email_address"),
-    )?;
-    let email = email.trim().to_lowercase();
-    if !email.contains('@') {
+    let email_address = p
+        .get("email_address")
+        .map(|v| email(v, &format!("{path}.email_address")))
+        .transpose()?;
+    let name = p
+        .get("name")
+        .map(|v| {
+            let at = format!("{path}.name");
+            let name = string(v, &at)?;
+            if name.is_empty() {
+                return Err(invalid(&at, "must not be empty"));
+            }
+            Ok(name)
+        })
+        .transpose()?;
+    // Attio's schema leaves both optional but documents `name` as needed without an email address; its
+    // answer to a participant with neither is not documented (the fake's message is its own).
+    if email_address.is_none() && name.is_none() {
         return Err(invalid(
-            &format!("{path}.email_address"),
-            "must be an email address",
+            path,
+            "a participant needs an email_address or a name",
         ));
     }
     let is_organizer = match field(p, path, "is_organizer")? {
@@ -156,7 +248,8 @@ fn participant(value: &Value, path: &str) -> Result<Participant, ApiError> {
         ));
     }
     Ok(Participant {
-        email_address: Some(email),
+        email_address,
+        name,
         is_organizer,
         status,
     })
@@ -217,74 +310,89 @@ pub fn parse_instant(text: &str, tz: Option<chrono_tz::Tz>) -> Option<DateTime<U
     Some(local_to_utc(tz.unwrap_or(chrono_tz::Tz::UTC), naive))
 }
 
-/// The de-duplication key: the plain id, or the iCal identity (uid, provider and, for exceptions of
-/// recurring events, the original start instant).
-fn external_key(value: &Value) -> Result<String, ApiError> {
-    let path = "data.external_ref";
-    match value {
-        Value::String(id) if id.is_empty() => Err(invalid(path, "must not be empty")),
-        Value::String(id) => Ok(format!("id:{id}")),
-        Value::Object(ical) => {
-            let uid = string(field(ical, path, "ical_uid")?, &format!("{path}.ical_uid"))?;
-            if uid.is_empty() {
-                return Err(invalid(&format!("{path}.ical_uid"), "must not be empty"));
-            }
-            let provider = string(field(ical, path, "provider")?, &format!("{path}.provider"))?;
-            if provider != "google" && provider != "microsoft" {
-                return Err(invalid(
-                    &format!("{path}.provider"),
-                    "must be one of google, microsoft",
-                ));
-            }
-            if !field(ical, path, "is_recurring")?.is_boolean() {
-                return Err(invalid(
-                    &format!("{path}.is_recurring"),
-                    "must be a boolean",
-                ));
-            }
-            let original = match ical.get("original_start_time") {
-                None | Some(Value::Null) => String::new(),
-                Some(v) => {
-                    let text = string(v, &format!("{path}.original_start_time"))?;
-                    let at = DateTime::parse_from_rfc3339(&text).map_err(|_| {
-                        invalid(
-                            &format!("{path}.original_start_time"),
-                            "must be a datetime with an offset",
-                        )
-                    })?;
-                    at.with_timezone(&Utc)
-                        .timestamp_nanos_opt()
-                        .unwrap_or_default()
-                        .to_string()
-                }
-            };
-            Ok(format!("ical:{provider}:{uid}:{original}"))
-        }
-        _ => Err(invalid(
-            path,
-            "must be a non-empty string or an iCal reference object",
-        )),
+/// Validates `{ "data": { "video_url"?, "transcript"? } }` of `POST .../call_recordings`.
+pub fn new_call_recording(body: &Value) -> Result<NewCallRecording, ApiError> {
+    let root = object(body, "body")?;
+    let data = object(field(root, "body", "data")?, "data")?;
+    let video_url = data
+        .get("video_url")
+        .map(|v| video_url(v, "data.video_url"))
+        .transpose()?;
+    let transcript = match data.get("transcript") {
+        None => Vec::new(),
+        Some(value) => array(value, "data.transcript", MAX_TRANSCRIPT_SEGMENTS)?
+            .iter()
+            .enumerate()
+            .map(|(i, s)| segment(s, &format!("data.transcript[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    // Attio's schema requires neither; what it answers to a body with nothing to record is not
+    // documented. The fake refuses it, like the client does.
+    if video_url.is_none() && transcript.is_empty() {
+        return Err(invalid(
+            "data",
+            "a call recording needs a video_url, a non-empty transcript, or both",
+        ));
     }
+    Ok(NewCallRecording {
+        video_url,
+        transcript,
+    })
 }
 
-/// Validates `{ "data": { "video_url": "https://..." } }` of `POST .../call_recordings`.
-pub fn new_call_recording(body: &Value) -> Result<String, ApiError> {
-    let plain = |message: &str| ApiError::validation(message.to_string());
-    let url = body
-        .get("data")
-        .and_then(|d| d.get("video_url"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| plain("Body payload validation error at \"data.video_url\": is required"))?;
+/// A public `https` URL (Attio's messages).
+fn video_url(value: &Value, path: &str) -> Result<String, ApiError> {
+    let url = string(value, path)?;
     let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(plain("Invalid video URL."));
+        return Err(ApiError::validation("Invalid video URL."));
     };
     if !scheme.eq_ignore_ascii_case("https") {
-        return Err(plain("Invalid video URL protocol. Only https is supported"));
+        return Err(ApiError::validation(
+            "Invalid video URL protocol. Only https is supported",
+        ));
     }
     if rest.is_empty() || rest.starts_with('/') {
-        return Err(plain("Invalid video URL."));
+        return Err(ApiError::validation("Invalid video URL."));
     }
-    Ok(url.to_string())
+    Ok(url)
+}
+
+/// `{speech, start_time >= 0, end_time, speaker: {name, email_address?}}`. The speaker's email address
+/// is checked but not kept: Attio's answers name speakers only.
+fn segment(value: &Value, path: &str) -> Result<Segment, ApiError> {
+    let s = object(value, path)?;
+    let speech = string(field(s, path, "speech")?, &format!("{path}.speech"))?;
+    let number = |key: &str| -> Result<f64, ApiError> {
+        let at = format!("{path}.{key}");
+        field(s, path, key)?
+            .as_f64()
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| invalid(&at, "must be a number"))
+    };
+    let start_time = number("start_time")?;
+    if start_time < 0.0 {
+        return Err(invalid(
+            &format!("{path}.start_time"),
+            "must be at least 0 (seconds from the start of the recording)",
+        ));
+    }
+    // Attio bounds only the start; an end before it is taken as sent.
+    let end_time = number("end_time")?;
+    let speaker_path = format!("{path}.speaker");
+    let speaker = object(field(s, path, "speaker")?, &speaker_path)?;
+    let name = string(
+        field(speaker, &speaker_path, "name")?,
+        &format!("{speaker_path}.name"),
+    )?;
+    if let Some(value) = speaker.get("email_address") {
+        email(value, &format!("{speaker_path}.email_address"))?;
+    }
+    Ok(Segment {
+        speaker: name,
+        speech,
+        start_time,
+        end_time,
+    })
 }
 
 #[cfg(test)]
@@ -298,7 +406,6 @@ mod tests {
             "start": {"datetime": "2027-11-27T14:00:00", "timezone": "America/New_York"},
             "end": {"datetime": "2027-11-27T15:00:00", "timezone": "America/New_York"},
             "participants": [{"email_address": "A@B.com", "is_organizer": "true", "status": "accepted"}],
-            "external_ref": "x"
         }})
     }
 
@@ -311,29 +418,70 @@ mod tests {
         assert_eq!(instant.to_rfc3339(), "2027-11-27T19:00:00+00:00");
         assert_eq!(timezone.as_deref(), Some("America/New_York"));
         assert_eq!(m.participants[0].email_address.as_deref(), Some("a@b.com"));
+        assert_eq!(m.participants[0].name, None);
         assert!(m.participants[0].is_organizer);
-        assert_eq!(m.external_key, "id:x");
+    }
+
+    #[test]
+    fn external_ref_is_ignored_whatever_its_value() {
+        for external_ref in [json!("crm-1"), json!(""), json!(42), json!({"ical_uid": 1})] {
+            let mut body = base();
+            body["data"]["external_ref"] = external_ref;
+            assert_eq!(new_meeting(&body).unwrap(), new_meeting(&base()).unwrap());
+        }
+    }
+
+    #[test]
+    fn participants_by_email_name_or_both() {
+        let mut body = base();
+        body["data"]["participants"] = json!([
+            {"name": "Front desk", "is_organizer": false, "status": "pending"},
+            {"email_address": "x@y.z", "name": "Xavier", "is_organizer": false, "status": "accepted"},
+        ]);
+        let m = new_meeting(&body).unwrap();
+        assert_eq!(m.participants[0].email_address, None);
+        assert_eq!(m.participants[0].name.as_deref(), Some("Front desk"));
+        assert_eq!(m.participants[1].email_address.as_deref(), Some("x@y.z"));
+        assert_eq!(m.participants[1].name.as_deref(), Some("Xavier"));
+        // Seeding may leave them out; the operation checks that on its own.
+        body["data"]["participants"] = json!([]);
+        assert!(new_meeting(&body).unwrap().participants.is_empty());
     }
 
     #[test]
     fn rules_are_enforced_with_a_path() {
-        let cases: [(&str, Value); 7] = [
+        let long = |n: usize| Value::String("é".repeat(n));
+        let participant =
+            json!({"email_address": "a@b.c", "is_organizer": true, "status": "accepted"});
+        let link = json!({"object": "people", "record_id": "5f0e8d9c-1b2a-4c3d-9e8f-7a6b5c4d3e21"});
+        let cases: Vec<(&str, Value)> = vec![
             ("data.start", json!({"date": "2027-11-27"})),
             (
                 "data.participants[0].status",
                 json!([{"email_address": "a@b.c", "is_organizer": true, "status": "maybe"}]),
             ),
-            ("data.external_ref", json!("")),
+            (
+                "data.participants[0]",
+                json!([{"is_organizer": true, "status": "accepted"}]),
+            ),
+            (
+                "data.participants[0].name",
+                json!([{"name": "", "is_organizer": true, "status": "accepted"}]),
+            ),
+            (
+                "data.participants[0].email_address",
+                json!([{"email_address": null, "name": "N", "is_organizer": true, "status": "accepted"}]),
+            ),
+            ("data.participants", Value::Array(vec![participant; 501])),
+            ("data.linked_records", Value::Array(vec![link; 51])),
             ("data.title", Value::Null),
+            ("data.title", long(1001)),
+            ("data.description", long(10_001)),
             (
                 "data.linked_records[0].record_id",
                 json!([{"object": "people", "record_id": "nope"}]),
             ),
             ("data.end", json!({"datetime": "2027-11-27T13:00:00Z"})),
-            (
-                "data.external_ref.provider",
-                json!({"ical_uid": "u", "provider": "yahoo", "is_recurring": false}),
-            ),
         ];
         for (path, value) in cases {
             let mut body = base();
@@ -349,6 +497,7 @@ mod tests {
             }
             let err = new_meeting(&body).unwrap_err();
             assert_eq!(err.status.as_u16(), 400);
+            assert_eq!(err.code, "validation_type");
             assert!(
                 err.message.contains(&format!("\"{path}\"")),
                 "{path}: {}",
@@ -356,36 +505,126 @@ mod tests {
             );
             assert!(err.body().get("statusCode").is_some());
         }
+        // The bounds themselves pass; characters are counted, not bytes.
+        let mut body = base();
+        body["data"]["title"] = long(1000);
+        body["data"]["description"] = long(10_000);
+        assert!(new_meeting(&body).is_ok());
     }
 
     #[test]
-    fn ical_exceptions_are_told_apart_by_original_start() {
-        let key = |orig: Value| {
-            let mut body = base();
-            body["data"]["external_ref"] = json!({"ical_uid": "u", "provider": "google", "is_recurring": true, "original_start_time": orig});
-            new_meeting(&body).unwrap().external_key
-        };
-        assert_eq!(
-            key(json!("2027-11-27T14:00:00-05:00")),
-            key(json!("2027-11-27T19:00:00Z"))
+    fn linked_record_updates_take_only_linked_records() {
+        let r = "5f0e8d9c-1b2a-4c3d-9e8f-7a6b5c4d3e21";
+        let ok = linked_records_update(
+            &json!({"data": {"linked_records": [{"object": "people", "record_id": r}]}}),
+        )
+        .unwrap();
+        assert_eq!(ok, [("people".to_string(), Uuid::parse_str(r).unwrap())]);
+        assert!(
+            linked_records_update(&json!({"data": {"linked_records": []}}))
+                .unwrap()
+                .is_empty()
         );
-        assert_ne!(
-            key(json!("2027-11-27T14:00:00Z")),
-            key(json!("2027-12-04T14:00:00Z"))
-        );
+        let link = json!({"object": "people", "record_id": r});
+        for (path, body) in [
+            (
+                "data.title",
+                json!({"data": {"linked_records": [], "title": "x"}}),
+            ),
+            ("data.linked_records", json!({"data": {}})),
+            ("body.data", json!({"linked_records": []})),
+            (
+                "data.linked_records",
+                json!({"data": {"linked_records": {}}}),
+            ),
+            (
+                "data.linked_records",
+                json!({"data": {"linked_records": vec![link; 51]}}),
+            ),
+            (
+                "data.linked_records[0].object",
+                json!({"data": {"linked_records": [{"object": "", "record_id": r}]}}),
+            ),
+        ] {
+            let err = linked_records_update(&body).unwrap_err();
+            assert_eq!(err.code, "validation_type");
+            assert!(
+                err.message.contains(&format!("\"{path}\"")),
+                "{path}: {}",
+                err.message
+            );
+            assert!(err.body().get("status_code").is_some());
+        }
     }
 
     #[test]
     fn video_urls_must_be_https() {
-        assert!(
-            new_call_recording(&json!({"data": {"video_url": "https://x.test/a.mp4"}})).is_ok()
-        );
+        let ok =
+            new_call_recording(&json!({"data": {"video_url": "https://x.test/a.mp4"}})).unwrap();
+        assert_eq!(ok.video_url.as_deref(), Some("https://x.test/a.mp4"));
+        assert!(ok.transcript.is_empty());
         let err =
             new_call_recording(&json!({"data": {"video_url": "http://x.test/a.mp4"}})).unwrap_err();
         assert_eq!(
             err.message,
             "Invalid video URL protocol. Only https is supported"
         );
-        assert!(new_call_recording(&json!({"data": {}})).is_err());
+        assert!(err.body().get("status_code").is_some());
+    }
+
+    #[test]
+    fn recordings_take_a_transcript_a_video_or_both() {
+        let segment = json!({"speech": "Hi", "start_time": 0, "end_time": 1.5,
+            "speaker": {"name": "Ada", "email_address": "ada@example.com"}});
+        let r = new_call_recording(&json!({"data": {"transcript": [segment]}})).unwrap();
+        assert_eq!(r.video_url, None);
+        assert_eq!(
+            r.transcript,
+            [Segment {
+                speaker: "Ada".into(),
+                speech: "Hi".into(),
+                start_time: 0.0,
+                end_time: 1.5
+            }]
+        );
+        for (path, body) in [
+            ("data", json!({"data": {}})),
+            ("data", json!({"data": {"transcript": []}})),
+            ("body.data", json!({})),
+            ("data.video_url", json!({"data": {"video_url": null}})),
+            ("data.transcript", json!({"data": {"transcript": "words"}})),
+            (
+                "data.transcript",
+                json!({"data": {"transcript": vec![segment.clone(); 4001]}}),
+            ),
+            (
+                "data.transcript[0].start_time",
+                json!({"data": {"transcript": [{"speech": "a", "start_time": -1, "end_time": 1, "speaker": {"name": "A"}}]}}),
+            ),
+            (
+                "data.transcript[0].speaker.name",
+                json!({"data": {"transcript": [{"speech": "a", "start_time": 0, "end_time": 1, "speaker": {}}]}}),
+            ),
+            (
+                "data.transcript[0].speaker.email_address",
+                json!({"data": {"transcript": [{"speech": "a", "start_time": 0, "end_time": 1, "speaker": {"name": "A", "email_address": "nobody"}}]}}),
+            ),
+            (
+                "data.transcript[0].speech",
+                json!({"data": {"transcript": [{"start_time": 0, "end_time": 1, "speaker": {"name": "A"}}]}}),
+            ),
+        ] {
+            let err = new_call_recording(&body).unwrap_err();
+            assert_eq!(err.code, "validation_type", "{body}");
+            assert!(
+                err.message.contains(&format!("\"{path}\"")),
+                "{path}: {}",
+                err.message
+            );
+        }
+        assert!(
+            new_call_recording(&json!({"data": {"transcript": vec![segment; 4000]}})).is_ok(),
+            "4000 segments are allowed"
+        );
     }
 }

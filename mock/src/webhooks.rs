@@ -6,6 +6,10 @@
 //! `X-Attio-Signature` carry the hex HMAC-SHA256 of the raw body keyed with the target's secret; the
 //! `Idempotency-Key` is one per message and the same on every retry (and on a duplicated delivery).
 //! Attio retries 10 times over about three days; the fake by default 10 times starting at 100 ms.
+//!
+//! Attio sends the event once a recording is done and its media uploaded; for a recording made from a
+//! transcript alone (no media) it does not say. The fake guesses that such a recording is announced too,
+//! when it completes. Recordings deleted before they complete (directly, or with their meeting) are not.
 
 use std::sync::Mutex;
 use std::time::Duration;

@@ -77,7 +77,7 @@ async fn every_configured_token_is_accepted() {
     for token in ["token-one-aaaa", "token-two-bbbb"] {
         let api = Api::with_token(&server, Some(token));
         assert_eq!(api.get("/v2/meetings", &[]).await.status, 200, "{token}");
-        api.find_or_create(&timed(
+        api.create(&timed(
             token,
             "2030-01-01T10:00:00Z",
             "2030-01-01T11:00:00Z",

@@ -1,5 +1,7 @@
-//! The fake's call recordings and transcripts over real HTTP: create (https, a known meeting), processing
-//! until completed or failed, per-meeting pagination, delete, and transcript pages.
+//! The fake's call recordings and transcripts over real HTTP: create (from a video, a transcript or both;
+//! https, a known meeting), processing until completed or failed, the full form of get-call-recording
+//! (`video_url`, `transcript`), per-meeting pagination, delete, the deprecated transcript pages, and the
+//! `call-recording.created` webhook of transcript-only recordings.
 
 mod common;
 
@@ -414,4 +416,409 @@ async fn transcript_pages_together_are_the_whole_transcript_in_order() {
     let (segments, sizes, _) = transcript_pages(&api, &meeting, &even).await;
     assert_eq!(sizes, [4, 4]);
     assert_eq!(segments, expected[..8]);
+}
+
+// ---- transcript uploads and the full form of get-call-recording -------------------------------------
+
+fn uploaded() -> Value {
+    json!([
+        {"speech": "Thanks for joining.", "start_time": 0, "end_time": 1.5,
+         "speaker": {"name": "Ada Lovelace", "email_address": "ada@example.com"}},
+        {"speech": "Shall we start?", "start_time": 1.5, "end_time": 2.75,
+         "speaker": {"name": "Ada Lovelace"}},
+        {"speech": "Sure, go ahead.", "start_time": 3, "end_time": 4.25,
+         "speaker": {"name": "Grace Hopper"}},
+        {"speech": "First, the renewal.", "start_time": 64.5, "end_time": 66,
+         "speaker": {"name": "Ada Lovelace"}},
+        {"speech": "Agreed.", "start_time": 67, "end_time": 67.5,
+         "speaker": {"name": "Grace Hopper", "email_address": "grace@example.com"}},
+    ])
+}
+
+/// The uploaded transcript as Attio answers it: speakers by name only.
+fn uploaded_answer() -> Value {
+    let segments: Vec<Value> = uploaded()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            json!({
+                "speech": s["speech"],
+                "start_time": s["start_time"].as_f64().unwrap(),
+                "end_time": s["end_time"].as_f64().unwrap(),
+                "speaker": {"name": s["speaker"]["name"]},
+            })
+        })
+        .collect();
+    Value::Array(segments)
+}
+
+const UPLOADED_RAW: &str = "[00:00] Ada Lovelace: Thanks for joining. Shall we start?\n\
+[00:03] Grace Hopper: Sure, go ahead.\n\
+[01:04] Ada Lovelace: First, the renewal.\n\
+[01:07] Grace Hopper: Agreed.";
+
+fn summary_keys(recording: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = recording
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn a_transcript_recording_completes_and_serves_its_transcript_both_ways() {
+    let server = MockServer::builder()
+        .limits(Limits::UNLIMITED)
+        .processing_time(Duration::from_millis(300))
+        .transcript_page_size(2)
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&server);
+    let meeting = seed_at(&server, "m", 0);
+
+    let created = api.create_transcript_recording(&meeting, &uploaded()).await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    let r = &created.body["data"];
+    assert_eq!(r["status"], "processing");
+    // Create answers the summary form.
+    assert_eq!(
+        summary_keys(r),
+        ["created_at", "created_by_actor", "id", "status", "web_url"]
+    );
+    let recording = recording_id(r);
+    let path = format!("/v2/meetings/{meeting}/call_recordings/{recording}");
+
+    // While processing: no transcript anywhere.
+    let early = api.get(&path, &[]).await;
+    assert_eq!(early.status, 200);
+    assert_eq!(early.body["data"]["status"], "processing");
+    assert_eq!(early.body["data"]["video_url"], Value::Null);
+    assert_eq!(early.body["data"]["transcript"], Value::Null);
+    assert!(early.body["data"].get("transcript").is_some());
+    let early_pages = api.get(&format!("{path}/transcript"), &[]).await;
+    assert_eq!(early_pages.body["data"]["transcript"], json!([]));
+
+    assert_eq!(api.wait_processed(&meeting, &recording).await, "completed");
+    let done = api.get(&path, &[]).await;
+    let data = &done.body["data"];
+    assert_eq!(data["status"], "completed");
+    assert_eq!(
+        data["video_url"],
+        Value::Null,
+        "API recordings have no video link"
+    );
+    assert_eq!(data["transcript"]["segments"], uploaded_answer());
+    assert_eq!(data["transcript"]["raw_transcript"], UPLOADED_RAW);
+    assert_eq!(
+        summary_keys(data),
+        [
+            "created_at",
+            "created_by_actor",
+            "id",
+            "status",
+            "transcript",
+            "video_url",
+            "web_url"
+        ]
+    );
+
+    // The deprecated endpoint pages the same transcript.
+    let (segments, sizes, last) = transcript_pages(&api, &meeting, &recording).await;
+    assert_eq!(sizes, [2, 2, 1]);
+    assert_eq!(Value::Array(segments), uploaded_answer());
+    assert_eq!(last["data"]["raw_transcript"], UPLOADED_RAW);
+
+    // List keeps the summary form.
+    let list = api
+        .get(&format!("/v2/meetings/{meeting}/call_recordings"), &[])
+        .await;
+    assert_eq!(
+        summary_keys(&list.body["data"][0]),
+        ["created_at", "created_by_actor", "id", "status", "web_url"]
+    );
+    assert_eq!(list.body["data"][0]["status"], "completed");
+}
+
+#[tokio::test]
+async fn a_video_with_a_transcript_serves_the_uploaded_transcript() {
+    let server = MockServer::builder()
+        .limits(Limits::UNLIMITED)
+        .processing_time(Duration::from_millis(100))
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&server);
+    let meeting = seed_at(&server, "m", 0);
+    let both = api
+        .post(
+            &format!("/v2/meetings/{meeting}/call_recordings"),
+            &json!({"data": {"video_url": "https://cdn.example.com/c.mp4", "transcript": uploaded()}}),
+        )
+        .await;
+    assert_eq!(both.status, 200, "{:?}", both.body);
+    let recording = recording_id(&both.body["data"]);
+    assert_eq!(api.wait_processed(&meeting, &recording).await, "completed");
+    let got = api
+        .get(
+            &format!("/v2/meetings/{meeting}/call_recordings/{recording}"),
+            &[],
+        )
+        .await;
+    assert_eq!(got.body["data"]["video_url"], Value::Null);
+    assert_eq!(
+        got.body["data"]["transcript"]["segments"],
+        uploaded_answer()
+    );
+
+    // A video whose download fails fails the recording, transcript or not: no transcript then.
+    let broken = api
+        .post(
+            &format!("/v2/meetings/{meeting}/call_recordings"),
+            &json!({"data": {"video_url": "https://cdn.example.com/c.mov", "transcript": uploaded()}}),
+        )
+        .await;
+    let broken = recording_id(&broken.body["data"]);
+    assert_eq!(api.wait_processed(&meeting, &broken).await, "failed");
+    let got = api
+        .get(
+            &format!("/v2/meetings/{meeting}/call_recordings/{broken}"),
+            &[],
+        )
+        .await;
+    assert_eq!(got.body["data"]["transcript"], Value::Null);
+}
+
+#[tokio::test]
+async fn get_call_recording_shows_video_url_and_transcript_for_every_kind() {
+    let server = MockServer::builder()
+        .limits(Limits::UNLIMITED)
+        .processing_time(Duration::from_millis(100))
+        .transcript_page_size(7)
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&server);
+    let meeting = seed_at(&server, "m", 0);
+    let get = async |recording: String| {
+        let path = format!("/v2/meetings/{meeting}/call_recordings/{recording}");
+        api.get(&path, &[]).await.body["data"].clone()
+    };
+
+    // A video alone: the fake makes up a transcript, the same one both endpoints serve.
+    let video = api
+        .create_recording(&meeting, "https://cdn.example.com/v.mp4")
+        .await;
+    let video = recording_id(&video.body["data"]);
+    assert_eq!(api.wait_processed(&meeting, &video).await, "completed");
+    let data = get(video.clone()).await;
+    assert_eq!(data["video_url"], Value::Null);
+    let (segments, _, last) = transcript_pages(&api, &meeting, &video).await;
+    assert!(!segments.is_empty());
+    assert_eq!(data["transcript"]["segments"], Value::Array(segments));
+    assert_eq!(
+        data["transcript"]["raw_transcript"],
+        last["data"]["raw_transcript"]
+    );
+
+    // Failed: no transcript.
+    let failed = api
+        .create_recording(&meeting, "https://cdn.example.com/v.webm")
+        .await;
+    let failed = recording_id(&failed.body["data"]);
+    assert_eq!(api.wait_processed(&meeting, &failed).await, "failed");
+    let data = get(failed).await;
+    assert_eq!(data["transcript"], Value::Null);
+    assert_eq!(data["video_url"], Value::Null);
+
+    // Seeded recordings stand for Attio's own recorder: their video link is shown.
+    let store = server.store();
+    let m = meeting.parse().unwrap();
+    let seeded = store
+        .seed_call_recording(
+            m,
+            "https://attio-recordings.example.com/r.mp4?expires=3600",
+            false,
+            vec![segment("Ada", "Hello", 0.0), segment("Ada", "again", 1.0)],
+        )
+        .unwrap()
+        .to_string();
+    let data = get(seeded).await;
+    assert_eq!(
+        data["video_url"],
+        "https://attio-recordings.example.com/r.mp4?expires=3600"
+    );
+    assert_eq!(
+        data["transcript"],
+        json!({
+            "segments": [
+                {"speech": "Hello", "start_time": 0.0, "end_time": 0.5, "speaker": {"name": "Ada"}},
+                {"speech": "again", "start_time": 1.0, "end_time": 1.5, "speaker": {"name": "Ada"}},
+            ],
+            "raw_transcript": "[00:00] Ada: Hello again",
+        })
+    );
+    // No transcript (an empty one) is null; an empty video URL seeds a null link.
+    let silent = store
+        .seed_call_recording(m, "", false, vec![])
+        .unwrap()
+        .to_string();
+    let data = get(silent).await;
+    assert_eq!(data["transcript"], Value::Null);
+    assert_eq!(data["video_url"], Value::Null);
+    assert_eq!(data["status"], "completed");
+}
+
+#[tokio::test]
+async fn a_recording_needs_a_video_or_a_valid_transcript() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let meeting = seed_at(&server, "m", 0);
+    let path = format!("/v2/meetings/{meeting}/call_recordings");
+    let segment = |patch: Value| {
+        let mut s =
+            json!({"speech": "Hi", "start_time": 0, "end_time": 1, "speaker": {"name": "Ada"}});
+        for (k, v) in patch.as_object().unwrap() {
+            s[k] = v.clone();
+        }
+        json!({"data": {"transcript": [s]}})
+    };
+    for (what, body) in [
+        ("neither", json!({"data": {}})),
+        (
+            "an empty transcript alone",
+            json!({"data": {"transcript": []}}),
+        ),
+        (
+            "transcript not an array",
+            json!({"data": {"transcript": {}}}),
+        ),
+        ("negative start", segment(json!({"start_time": -0.5}))),
+        ("start not a number", segment(json!({"start_time": "0"}))),
+        ("no end", segment(json!({"end_time": null}))),
+        ("speech not a string", segment(json!({"speech": 1}))),
+        ("speaker without name", segment(json!({"speaker": {}}))),
+        (
+            "speaker email not an email",
+            segment(json!({"speaker": {"name": "A", "email_address": "a"}})),
+        ),
+        (
+            "4001 segments",
+            json!({"data": {"transcript": vec![segment(json!({}))["data"]["transcript"][0].clone(); 4001]}}),
+        ),
+        ("video_url null", json!({"data": {"video_url": null}})),
+    ] {
+        let reply = api.post(&path, &body).await;
+        assert_eq!(reply.status, 400, "{what}: {:?}", reply.body);
+        assert_validation(&reply, "status_code");
+    }
+    let message = api.post(&path, &json!({"data": {}})).await.body["message"].clone();
+    assert!(
+        message
+            .as_str()
+            .is_some_and(|m| m.contains("video_url") && m.contains("transcript")),
+        "{message}"
+    );
+    assert!(server.store().call_recordings().is_empty());
+    // An end before its start is taken as sent (Attio bounds only the start), and 4000 segments pass.
+    let reply = api
+        .post(&path, &segment(json!({"start_time": 2, "end_time": 1})))
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let many = vec![segment(json!({}))["data"]["transcript"][0].clone(); 4000];
+    let reply = api
+        .create_transcript_recording(&meeting, &json!(many))
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+}
+
+// ---- webhooks -------------------------------------------------------------------------------------------
+
+/// A webhook receiver that answers every request `200`, on a thread of its own; its URL.
+fn receiver() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            // Read the head and Content-Length bytes of body, then answer.
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            let complete = loop {
+                let n = match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break false,
+                    Ok(n) => n,
+                };
+                seen.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&seen).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().ok())
+                                .flatten()
+                        })
+                        .unwrap_or(0);
+                    if seen.len() >= end + 4 + length {
+                        break true;
+                    }
+                }
+            };
+            if complete {
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+            }
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_transcript_recording_is_announced_when_it_completes() {
+    let server = MockServer::builder()
+        .limits(Limits::UNLIMITED)
+        .processing_time(Duration::from_millis(200))
+        .start()
+        .await
+        .unwrap();
+    server.webhooks().register(receiver(), "whsec-test");
+    let api = Api::new(&server);
+    let meeting = seed_at(&server, "m", 0);
+    let created = api.create_transcript_recording(&meeting, &uploaded()).await;
+    let recording = recording_id(&created.body["data"]);
+    assert!(
+        server.webhooks().deliveries().is_empty(),
+        "announced before it completed"
+    );
+    let deliveries = server
+        .webhooks()
+        .wait_until(Duration::from_secs(5), |d| d.iter().any(|d| d.delivered))
+        .await;
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    let delivery = &deliveries[0];
+    assert!(delivery.delivered, "{delivery:?}");
+    assert_eq!(delivery.call_recording_id.to_string(), recording);
+    assert_eq!(delivery.meeting_id.to_string(), meeting);
+    let body: Value = serde_json::from_slice(&delivery.body).unwrap();
+    assert_eq!(body["events"][0]["event_type"], "call-recording.created");
+    assert_eq!(body["events"][0]["id"]["call_recording_id"], recording);
+    assert_eq!(api.wait_processed(&meeting, &recording).await, "completed");
+
+    // A recording whose meeting is deleted before it completes is never announced.
+    let doomed = seed_at(&server, "doomed", 60);
+    let created = api.create_transcript_recording(&doomed, &uploaded()).await;
+    assert_eq!(created.status, 200);
+    assert_eq!(
+        api.delete(&format!("/v2/meetings/{doomed}")).await.status,
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(server.webhooks().deliveries().len(), 1);
 }

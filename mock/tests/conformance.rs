@@ -51,9 +51,38 @@ struct Spec {
     validators: HashMap<String, Validator>,
 }
 
-/// RFC 6901 escaping of one pointer segment.
+/// RFC 6901 escaping of one pointer segment, percent-encoded for a URI fragment (RFC 6901 section 6):
+/// a path template's braces are not allowed in a `$ref`.
 fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    segment
+        .replace('~', "~0")
+        .replace('/', "~1")
+        .replace('{', "%7B")
+        .replace('}', "%7D")
+}
+
+/// Undoes the percent-encoding of a URI fragment.
+fn percent_decode(fragment: &str) -> String {
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl Spec {
@@ -72,7 +101,7 @@ impl Spec {
             .strip_prefix('#')
             .ok_or_else(|| format!("not a local reference: {reference}"))?;
         self.doc
-            .pointer(pointer)
+            .pointer(&percent_decode(pointer))
             .ok_or_else(|| format!("dangling reference {reference}"))
     }
 
@@ -304,6 +333,14 @@ impl Harness {
     fn delete(&mut self, template: &'static str, path: impl Into<String>) -> Call<'_> {
         self.call(Method::DELETE, template, path)
     }
+
+    fn patch(&mut self, template: &'static str, path: impl Into<String>, body: &Value) -> Call<'_> {
+        self.call(Method::PATCH, template, path).json(body)
+    }
+
+    fn put(&mut self, template: &'static str, path: impl Into<String>, body: &Value) -> Call<'_> {
+        self.call(Method::PUT, template, path).json(body)
+    }
 }
 
 impl Call<'_> {
@@ -427,14 +464,8 @@ fn recording_id(reply: &Reply) -> String {
         .to_string()
 }
 
-/// A timed find-or-create body.
-fn timed(
-    title: &str,
-    start: &str,
-    end: &str,
-    timezone: Option<&str>,
-    external_ref: Value,
-) -> Value {
+/// A timed create-meeting body.
+fn timed(title: &str, start: &str, end: &str, timezone: Option<&str>) -> Value {
     let time = |datetime: &str| match timezone {
         Some(tz) => json!({"datetime": datetime, "timezone": tz}),
         None => json!({"datetime": datetime}),
@@ -448,13 +479,14 @@ fn timed(
         "participants": [
             {"email_address": "Alice@Example.com", "is_organizer": true, "status": "accepted"},
             {"email_address": "bob@example.com", "is_organizer": "false", "status": "tentative"},
+            {"name": "Front desk", "is_organizer": false, "status": "pending"},
+            {"email_address": "dan@example.com", "name": "Dan", "is_organizer": false, "status": "accepted"},
         ],
-        "external_ref": external_ref,
     }})
 }
 
-/// An all-day find-or-create body.
-fn all_day(title: &str, start: &str, end: &str, external_ref: Value) -> Value {
+/// An all-day create-meeting body.
+fn all_day(title: &str, start: &str, end: &str) -> Value {
     json!({"data": {
         "title": title,
         "description": "",
@@ -464,7 +496,6 @@ fn all_day(title: &str, start: &str, end: &str, external_ref: Value) -> Value {
         "participants": [
             {"email_address": "carol@example.com", "is_organizer": "true", "status": "declined"},
         ],
-        "external_ref": external_ref,
     }})
 }
 
@@ -550,7 +581,6 @@ async fn every_response_conforms_to_the_spec() {
         "2027-01-10T09:00:00Z",
         "2027-01-10T10:00:00Z",
         None,
-        json!("seed-1"),
     );
     with_link["data"]["linked_records"] = json!([{"object": "people", "record_id": record_a}]);
     let seeded = [
@@ -560,16 +590,14 @@ async fn every_response_conforms_to_the_spec() {
             "2027-01-11T15:00:00",
             "2027-01-11T15:30:00",
             Some("Europe/Paris"),
-            json!("seed-2"),
         ),
-        all_day("Offsite", "2027-01-12", "2027-01-13", json!("seed-3")),
-        all_day("Conference", "2027-01-14", "2027-01-17", json!("seed-4")),
+        all_day("Offsite", "2027-01-12", "2027-01-13"),
+        all_day("Conference", "2027-01-14", "2027-01-17"),
         timed(
             "Same start",
             "2027-01-10T09:00:00Z",
             "2027-01-10T09:15:00Z",
             Some("UTC"),
-            json!({"ical_uid": "seed-5@example.com", "provider": "microsoft", "is_recurring": false}),
         ),
     ];
     let mut seeded_ids = Vec::new();
@@ -582,20 +610,29 @@ async fn every_response_conforms_to_the_spec() {
         );
     }
     let quiet = store
-        .seed_meeting(
-            &all_day("Quiet day", "2027-02-01", "2027-02-02", json!("seed-quiet")),
-            None,
-        )
+        .seed_meeting(&all_day("Quiet day", "2027-02-01", "2027-02-02"), None)
+        .expect("seed a meeting")
+        .to_string();
+    // A meeting of Attio's calendar sync, without participants (seeding allows that).
+    let mut synced_body = timed(
+        "Synced from Google",
+        "2027-02-03T09:00:00Z",
+        "2027-02-03T09:30:00Z",
+        None,
+    );
+    synced_body["data"]["participants"] = json!([]);
+    synced_body["calendar_synced"] = json!(true);
+    let synced = store
+        .seed_meeting(&synced_body, created)
         .expect("seed a meeting")
         .to_string();
 
-    // ---- find-or-create ----
+    // ---- create meeting ----
     let mut ny = timed(
         "Renewal",
         "2027-11-27T14:00:00",
         "2027-11-27T15:00:00",
         Some("America/New_York"),
-        json!("renewal-2027"),
     );
     ny["data"]["linked_records"] = json!([
         {"object": "people", "record_id": record_a},
@@ -605,42 +642,42 @@ async fn every_response_conforms_to_the_spec() {
     let renewal = h.post(MEETINGS, MEETINGS, &ny).expect(200).send().await;
     let renewal_id = meeting_id(&renewal);
     let again = h.post(MEETINGS, MEETINGS, &ny).expect(200).send().await;
-    assert_eq!(
+    assert_ne!(
         meeting_id(&again),
         renewal_id,
-        "find-or-create found the meeting again"
+        "create-meeting always creates"
     );
     let day = h
         .post(
             MEETINGS,
             MEETINGS,
-            &all_day("Holiday", "2027-12-24", "2027-12-27", json!("holiday-2027")),
+            &all_day("Holiday", "2027-12-24", "2027-12-27"),
         )
         .expect(200)
         .send()
         .await;
     let day_id = meeting_id(&day);
-    let ical = json!({
+    // An old client's `external_ref` is ignored (and answered like any other meeting).
+    let mut weekly = timed(
+        "Weekly",
+        "2027-06-01T09:00:00-04:00",
+        "2027-06-01T09:30:00-04:00",
+        Some("America/New_York"),
+    );
+    weekly["data"]["external_ref"] = json!({
         "ical_uid": "040000008200E00074C5B7101A82E008@google.com",
         "provider": "google",
         "is_recurring": true,
         "original_start_time": "2027-06-01T09:00:00-04:00",
     });
-    let weekly = timed(
-        "Weekly",
-        "2027-06-01T09:00:00-04:00",
-        "2027-06-01T09:30:00-04:00",
-        Some("America/New_York"),
-        ical,
-    );
     h.post(MEETINGS, MEETINGS, &weekly).expect(200).send().await;
+    weekly["data"]["external_ref"] = json!("crm-weekly");
     h.post(MEETINGS, MEETINGS, &weekly).expect(200).send().await;
     let offset_only = timed(
         "Offset only",
         "2027-06-02T09:00:00+02:00",
         "2027-06-02T10:00:00+02:00",
         None,
-        json!("offset-only"),
     );
     h.post(MEETINGS, MEETINGS, &offset_only)
         .expect(200)
@@ -651,7 +688,6 @@ async fn every_response_conforms_to_the_spec() {
         "2027-06-03T09:00:00",
         "2027-06-03T10:00:00",
         Some("Mars/Olympus_Mons"),
-        json!("unknown-zone"),
     );
     h.post(MEETINGS, MEETINGS, &mars).expect(200).send().await;
     let mut null_zone = timed(
@@ -659,17 +695,17 @@ async fn every_response_conforms_to_the_spec() {
         "2027-06-04T09:00:00Z",
         "2027-06-04T10:00:00Z",
         None,
-        json!("null-zone"),
     );
     null_zone["data"]["start"]["timezone"] = Value::Null;
-    null_zone["data"]["participants"] = json!([]);
+    null_zone["data"]["participants"] =
+        json!([{"name": "Only a name", "is_organizer": true, "status": "accepted"}]);
     null_zone["data"]["linked_records"] = json!([]);
     h.post(MEETINGS, MEETINGS, &null_zone)
         .expect(200)
         .send()
         .await;
 
-    // find-or-create 400s (declared as FindOrCreateValidationError, key `statusCode`)
+    // create-meeting 400s (declared as CreateMeetingValidationError, key `statusCode`)
     let broken: Vec<(&str, Breakage)> = vec![
         (
             "no title",
@@ -698,27 +734,45 @@ async fn every_response_conforms_to_the_spec() {
             Box::new(|b| b["data"]["participants"][0]["email_address"] = json!("nobody")),
         ),
         (
-            "empty external_ref",
-            Box::new(|b| b["data"]["external_ref"] = json!("")),
+            "no participants",
+            Box::new(|b| b["data"]["participants"] = json!([])),
         ),
         (
-            "bad provider",
+            "a participant with neither email nor name",
             Box::new(|b| {
-                b["data"]["external_ref"] =
-                    json!({"ical_uid": "u", "provider": "yahoo", "is_recurring": false})
+                b["data"]["participants"] = json!([{"is_organizer": true, "status": "accepted"}])
             }),
         ),
         (
-            "bad original_start_time",
+            "an empty name",
+            Box::new(|b| b["data"]["participants"][2]["name"] = json!("")),
+        ),
+        (
+            "title too long",
+            Box::new(|b| b["data"]["title"] = json!("t".repeat(1001))),
+        ),
+        (
+            "description too long",
+            Box::new(|b| b["data"]["description"] = json!("d".repeat(10_001))),
+        ),
+        (
+            "501 participants",
             Box::new(|b| {
-                b["data"]["external_ref"] = json!({"ical_uid": "u", "provider": "google",
-                    "is_recurring": true, "original_start_time": "next tuesday"})
+                b["data"]["participants"] = json!(vec![b["data"]["participants"][0].clone(); 501])
+            }),
+        ),
+        (
+            "51 linked records",
+            Box::new(|b| {
+                b["data"]["linked_records"] = json!(vec![
+                    json!({"object": "people", "record_id": UNKNOWN_ID});
+                    51
+                ])
             }),
         ),
         (
             "unknown object",
             Box::new(|b| {
-                b["data"]["external_ref"] = json!("unknown-object");
                 b["data"]["linked_records"] =
                     json!([{"object": "unicorns", "record_id": UNKNOWN_ID}]);
             }),
@@ -875,6 +929,171 @@ async fn every_response_conforms_to_the_spec() {
         .send()
         .await;
 
+    // ---- linked-record updates (PATCH appends, PUT replaces) ----
+    let links = |records: &[(&str, &str)]| {
+        let items: Vec<Value> = records
+            .iter()
+            .map(|(object, record)| json!({"object": object, "record_id": record}))
+            .collect();
+        json!({"data": {"linked_records": items}})
+    };
+    let day_path = format!("{MEETINGS}/{day_id}");
+    h.patch(
+        MEETING,
+        &day_path,
+        &links(&[("people", record_a), ("companies", record_b)]),
+    )
+    .expect(200)
+    .send()
+    .await;
+    let appended = h
+        .patch(
+            MEETING,
+            &day_path,
+            &links(&[(&people_id, record_a), ("deals", record_b)]),
+        )
+        .expect(200)
+        .send()
+        .await;
+    assert_eq!(
+        appended.json["data"]["linked_records"]
+            .as_array()
+            .map(Vec::len),
+        Some(3),
+        "an already linked record is skipped"
+    );
+    h.patch(MEETING, &day_path, &links(&[]))
+        .expect(200)
+        .send()
+        .await;
+    let replaced = h
+        .put(MEETING, &day_path, &links(&[("companies", record_a)]))
+        .expect(200)
+        .send()
+        .await;
+    assert_eq!(
+        replaced.json["data"]["linked_records"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    h.put(MEETING, &day_path, &links(&[]))
+        .expect(200)
+        .send()
+        .await;
+    // Calendar-synced meetings may be relinked (only their deletion is refused).
+    h.put(
+        MEETING,
+        format!("{MEETINGS}/{synced}"),
+        &links(&[("people", record_a)]),
+    )
+    .expect(200)
+    .send()
+    .await;
+    let fifty_one: Vec<(&str, &str)> = vec![("people", record_a); 51];
+    for method in [Method::PATCH, Method::PUT] {
+        for body in [
+            json!({}),
+            json!({"data": {}}),
+            json!({"data": {"linked_records": [], "title": "Renamed"}}),
+            json!({"data": {"linked_records": [{"object": "people", "record_id": "nope"}]}}),
+            json!({"data": {"linked_records": [{"record_id": record_a}]}}),
+            links(&fifty_one),
+        ] {
+            h.call(method.clone(), MEETING, day_path.clone())
+                .json(&body)
+                .expect(400)
+                .send()
+                .await;
+        }
+        h.call(method.clone(), MEETING, day_path.clone())
+            .raw("{not json")
+            .expect(400)
+            .send()
+            .await;
+        let unknown_object = h
+            .call(method.clone(), MEETING, day_path.clone())
+            .json(&links(&[("unicorns", record_a)]))
+            .expect(400)
+            .send()
+            .await;
+        assert_eq!(unknown_object.json["code"], "value_not_found");
+        for missing in [UNKNOWN_ID, "not-a-uuid"] {
+            h.call(method.clone(), MEETING, format!("{MEETINGS}/{missing}"))
+                .json(&links(&[("people", record_a)]))
+                .expect(404)
+                .send()
+                .await;
+        }
+    }
+
+    // ---- delete meeting ----
+    let doomed = h
+        .post(
+            MEETINGS,
+            MEETINGS,
+            &timed(
+                "Doomed",
+                "2027-03-01T09:00:00Z",
+                "2027-03-01T10:00:00Z",
+                None,
+            ),
+        )
+        .expect(200)
+        .send()
+        .await;
+    let doomed_id = meeting_id(&doomed);
+    let doomed_recording = store
+        .seed_call_recording(
+            doomed_id.parse().unwrap(),
+            "https://videos.example.com/doomed.mp4",
+            false,
+            Vec::new(),
+        )
+        .expect("seed a recording")
+        .to_string();
+    let deleted = h
+        .delete(MEETING, format!("{MEETINGS}/{doomed_id}"))
+        .expect(200)
+        .send()
+        .await;
+    assert_eq!(deleted.json, json!({}), "Attio's empty object");
+    for call in [
+        (Method::DELETE, MEETING, format!("{MEETINGS}/{doomed_id}")),
+        (Method::GET, MEETING, format!("{MEETINGS}/{doomed_id}")),
+        (
+            Method::GET,
+            RECORDING,
+            format!("{MEETINGS}/{doomed_id}/call_recordings/{doomed_recording}"),
+        ),
+        (Method::DELETE, MEETING, format!("{MEETINGS}/{UNKNOWN_ID}")),
+        (Method::DELETE, MEETING, format!("{MEETINGS}/not-a-uuid")),
+    ] {
+        h.call(call.0, call.1, call.2).expect(404).send().await;
+    }
+    let refused = h
+        .delete(MEETING, format!("{MEETINGS}/{synced}"))
+        .expect(400)
+        .send()
+        .await;
+    assert_eq!(refused.json["code"], "system_edit_unauthorized");
+    // Deleted in the fault scenario below.
+    let victim = h
+        .post(
+            MEETINGS,
+            MEETINGS,
+            &timed(
+                "Victim",
+                "2027-03-02T09:00:00Z",
+                "2027-03-02T10:00:00Z",
+                None,
+            ),
+        )
+        .expect(200)
+        .send()
+        .await;
+    let victim_id = meeting_id(&victim);
+
     // ---- call recordings ----
     let recordings_of = |id: &str| format!("{MEETINGS}/{id}/call_recordings");
     let video = |url: &str| json!({"data": {"video_url": url}});
@@ -892,6 +1111,35 @@ async fn every_response_conforms_to_the_spec() {
         created_ids.push(recording_id(&reply));
     }
     let (completing, failing) = (created_ids[0].clone(), created_ids[2].clone());
+    // From a transcript, alone and with a video.
+    let uploaded = json!([
+        {"speech": "Shall we start?", "start_time": 0, "end_time": 1.25,
+         "speaker": {"name": "Ada", "email_address": "ada@example.com"}},
+        {"speech": "Yes.", "start_time": 1.5, "end_time": 2,
+         "speaker": {"name": "Grace"}},
+        {"speech": "Then the renewal first.", "start_time": 2.5, "end_time": 4,
+         "speaker": {"name": "Ada"}},
+        {"speech": "Fine by me.", "start_time": 4.5, "end_time": 5,
+         "speaker": {"name": "Grace"}},
+    ]);
+    let from_transcript = h
+        .post(
+            RECORDINGS,
+            recordings_of(&renewal_id),
+            &json!({"data": {"transcript": uploaded}}),
+        )
+        .expect(200)
+        .send()
+        .await;
+    let from_transcript = recording_id(&from_transcript);
+    h.post(
+        RECORDINGS,
+        recordings_of(&renewal_id),
+        &json!({"data": {"video_url": "https://videos.example.com/both.mp4", "transcript": uploaded}}),
+    )
+    .expect(200)
+    .send()
+    .await;
     let recording_path = |m: &str, r: &str| format!("{MEETINGS}/{m}/call_recordings/{r}");
     let transcript_path =
         |m: &str, r: &str| format!("{MEETINGS}/{m}/call_recordings/{r}/transcript");
@@ -921,7 +1169,25 @@ async fn every_response_conforms_to_the_spec() {
         ("http", video("http://videos.example.com/call.mp4")),
         ("no scheme", video("videos.example.com/call.mp4")),
         ("empty host", video("https://")),
-        ("no video_url", json!({"data": {}})),
+        ("neither video_url nor transcript", json!({"data": {}})),
+        (
+            "an empty transcript alone",
+            json!({"data": {"transcript": []}}),
+        ),
+        (
+            "a negative start_time",
+            json!({"data": {"transcript": [{"speech": "x", "start_time": -1, "end_time": 1,
+                "speaker": {"name": "A"}}]}}),
+        ),
+        (
+            "a speaker without name",
+            json!({"data": {"transcript": [{"speech": "x", "start_time": 0, "end_time": 1,
+                "speaker": {}}]}}),
+        ),
+        (
+            "4001 segments",
+            json!({"data": {"transcript": vec![uploaded[0].clone(); 4001]}}),
+        ),
         ("empty", video("")),
     ] {
         h.post(RECORDINGS, recordings_of(&renewal_id), &body)
@@ -1019,7 +1285,23 @@ async fn every_response_conforms_to_the_spec() {
             .expect(200)
             .send()
             .await;
-        if a.json["data"]["status"] == "completed" && b.json["data"]["status"] == "failed" {
+        let c = h
+            .get(RECORDING, recording_path(&renewal_id, &from_transcript))
+            .expect(200)
+            .send()
+            .await;
+        if a.json["data"]["status"] == "completed"
+            && b.json["data"]["status"] == "failed"
+            && c.json["data"]["status"] == "completed"
+        {
+            assert!(a.json["data"]["transcript"]["segments"].is_array());
+            assert_eq!(b.json["data"]["transcript"], Value::Null);
+            assert_eq!(
+                c.json["data"]["transcript"]["segments"]
+                    .as_array()
+                    .map(Vec::len),
+                Some(4)
+            );
             break;
         }
         assert!(
@@ -1050,6 +1332,23 @@ async fn every_response_conforms_to_the_spec() {
         assert!(pages < 100, "too many transcript pages");
     }
     assert!(pages >= 3, "the transcript came in {pages} pages");
+    let first = h
+        .get(TRANSCRIPT, transcript_path(&renewal_id, &from_transcript))
+        .expect(200)
+        .send()
+        .await;
+    let rest = next_cursor(&first).expect("a second page of the uploaded transcript");
+    h.get(
+        TRANSCRIPT,
+        format!(
+            "{}{}",
+            transcript_path(&renewal_id, &from_transcript),
+            query(&[("cursor", &rest)])
+        ),
+    )
+    .expect(200)
+    .send()
+    .await;
     h.get(TRANSCRIPT, transcript_path(&renewal_id, &failing))
         .expect(200)
         .send()
@@ -1195,7 +1494,7 @@ async fn every_response_conforms_to_the_spec() {
             None,
         ),
         (
-            Operation::FindOrCreateMeeting,
+            Operation::CreateMeeting,
             Method::POST,
             MEETINGS,
             MEETINGS.to_string(),
@@ -1206,6 +1505,27 @@ async fn every_response_conforms_to_the_spec() {
             Method::GET,
             MEETING,
             format!("{MEETINGS}/{renewal_id}"),
+            None,
+        ),
+        (
+            Operation::AppendMeetingLinkedRecords,
+            Method::PATCH,
+            MEETING,
+            format!("{MEETINGS}/{renewal_id}"),
+            Some(links(&[("people", record_a)])),
+        ),
+        (
+            Operation::ReplaceMeetingLinkedRecords,
+            Method::PUT,
+            MEETING,
+            format!("{MEETINGS}/{renewal_id}"),
+            Some(links(&[("people", record_b)])),
+        ),
+        (
+            Operation::DeleteMeeting,
+            Method::DELETE,
+            MEETING,
+            format!("{MEETINGS}/{victim_id}"),
             None,
         ),
         (
@@ -1467,6 +1787,47 @@ fn broken_bodies_are_rejected() {
     let mut bad = recording.clone();
     bad["data"]["web_url"] = json!("not a uri");
     assert!(ok(&mut spec, RECORDINGS, Method::POST, 200, &bad).is_err());
+    // The full form of get-call-recording: `video_url` and `transcript`, each null or well-formed.
+    let mut details = recording.clone();
+    details["data"]["video_url"] = Value::Null;
+    details["data"]["transcript"] = json!({
+        "segments": [{"speech": "Hi", "start_time": 0.5, "end_time": 1.0, "speaker": {"name": "A"}}],
+        "raw_transcript": "[00:00] A: Hi",
+    });
+    ok(&mut spec, RECORDING, Method::GET, 200, &details).expect("the full recording conforms");
+    let mut bad = details.clone();
+    bad["data"]["transcript"]["segments"][0]["speaker"] = json!("A");
+    let problems = ok(&mut spec, RECORDING, Method::GET, 200, &bad).unwrap_err();
+    assert!(
+        problems.iter().any(|p| p.contains("at \"/data/transcript")),
+        "{problems:#?}"
+    );
+    let mut bad = details.clone();
+    bad["data"]["transcript"]
+        .as_object_mut()
+        .unwrap()
+        .remove("raw_transcript");
+    assert!(ok(&mut spec, RECORDING, Method::GET, 200, &bad).is_err());
+    let mut bad = details.clone();
+    bad["data"]["video_url"] = json!(42);
+    assert!(ok(&mut spec, RECORDING, Method::GET, 200, &bad).is_err());
+
+    // Participants: `name` is a string or null.
+    let mut named = meeting.clone();
+    named["data"]["participants"][0]["name"] = Value::Null;
+    named["data"]["participants"][0]["email_address"] = Value::Null;
+    ok(&mut spec, MEETING, Method::GET, 200, &named).expect("a participant without email conforms");
+    named["data"]["participants"][0]["name"] = json!(7);
+    assert!(ok(&mut spec, MEETING, Method::PATCH, 200, &named).is_err());
+
+    // Delete meeting: a 200 with an object body; its 400 is the envelope.
+    ok(&mut spec, MEETING, Method::DELETE, 200, &json!({}))
+        .expect("delete's empty object conforms");
+    assert!(ok(&mut spec, MEETING, Method::DELETE, 200, &json!([])).is_err());
+    assert!(
+        spec.check(MEETING, &Method::DELETE, 200, None, b"")
+            .is_err()
+    );
     let transcript = json!({
         "data": {
             "id": recording["data"]["id"].clone(),
@@ -1484,7 +1845,7 @@ fn broken_bodies_are_rejected() {
         "{problems:#?}"
     );
 
-    // Errors: the envelope, and find-or-create's `statusCode` spelling.
+    // Errors: the envelope, and create-meeting's `statusCode` spelling.
     let error = json!({"status_code": 404, "type": "invalid_request_error", "code": "not_found", "message": "x"});
     ok(&mut spec, MEETING, Method::GET, 404, &error).expect("the envelope conforms");
     ok(&mut spec, MEETING, Method::GET, 503, &error)
@@ -1494,7 +1855,7 @@ fn broken_bodies_are_rejected() {
     assert!(ok(&mut spec, MEETING, Method::GET, 404, &no_code).is_err());
     assert!(ok(&mut spec, MEETINGS, Method::GET, 429, &no_code).is_err());
     let camel = json!({"statusCode": 400, "type": "invalid_request_error", "code": "validation_type", "message": "x"});
-    ok(&mut spec, MEETINGS, Method::POST, 400, &camel).expect("find-or-create's 400 conforms");
+    ok(&mut spec, MEETINGS, Method::POST, 400, &camel).expect("create-meeting's 400 conforms");
     let mut snake = camel.clone();
     snake.as_object_mut().unwrap().remove("statusCode");
     snake["status_code"] = json!(400);

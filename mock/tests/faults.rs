@@ -18,15 +18,14 @@ use common::{
 async fn scripted_status_fault_answers_the_envelope_without_processing() {
     let server = unlimited().await;
     let api = Api::new(&server);
-    server.faults().script(
-        Operation::FindOrCreateMeeting,
-        [Some(Fault::Status(503)), None],
-    );
+    server
+        .faults()
+        .script(Operation::CreateMeeting, [Some(Fault::Status(503)), None]);
     let failed = api.post("/v2/meetings", &meeting_body()).await;
     assert_envelope(&failed, 503, "status_code", None);
     assert!(server.store().meetings().is_empty());
     // The script lets the next request through.
-    api.find_or_create(&meeting_body()).await;
+    api.create(&meeting_body()).await;
     assert_eq!(server.store().meetings().len(), 1);
     // Other operations are not affected by a script for another one.
     server
@@ -39,7 +38,7 @@ async fn scripted_status_fault_answers_the_envelope_without_processing() {
         "status_code",
         None,
     );
-    assert_eq!(server.requests(Operation::FindOrCreateMeeting), 2);
+    assert_eq!(server.requests(Operation::CreateMeeting), 2);
 }
 
 #[tokio::test]
@@ -48,7 +47,7 @@ async fn dropped_connection_fails_the_request_without_processing() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::FindOrCreateMeeting, [Some(Fault::Drop)]);
+        .script(Operation::CreateMeeting, [Some(Fault::Drop)]);
     let result = api
         .request(Method::POST, "/v2/meetings", &[])
         .json(&meeting_body())
@@ -58,11 +57,11 @@ async fn dropped_connection_fails_the_request_without_processing() {
     assert!(!err.is_timeout(), "{err}");
     assert!(server.store().meetings().is_empty());
     assert_eq!(
-        server.requests(Operation::FindOrCreateMeeting),
+        server.requests(Operation::CreateMeeting),
         1,
         "retried behind the client's back"
     );
-    api.find_or_create(&meeting_body()).await;
+    api.create(&meeting_body()).await;
     assert_eq!(server.store().meetings().len(), 1);
 }
 
@@ -70,10 +69,9 @@ async fn dropped_connection_fails_the_request_without_processing() {
 async fn drop_after_processing_fails_the_request_but_applies_the_write() {
     let server = unlimited().await;
     let api = Api::new(&server);
-    server.faults().script(
-        Operation::FindOrCreateMeeting,
-        [Some(Fault::DropAfterProcessing)],
-    );
+    server
+        .faults()
+        .script(Operation::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
     let result = api
         .request(Method::POST, "/v2/meetings", &[])
         .json(&meeting_body())
@@ -85,10 +83,11 @@ async fn drop_after_processing_fails_the_request_but_applies_the_write() {
     );
     let stored = server.store().meetings();
     assert_eq!(stored.len(), 1, "the write was not applied");
-    // Retrying find-or-create is safe: the same meeting comes back.
-    let id = api.find_or_create(&meeting_body()).await;
-    assert_eq!(id, meeting_id(&stored[0]));
-    assert_eq!(server.store().meetings().len(), 1);
+    // Create-meeting matches nothing: a blind retry makes a duplicate, which is why a client must not
+    // retry after such a failure.
+    let id = api.create(&meeting_body()).await;
+    assert_ne!(id, meeting_id(&stored[0]));
+    assert_eq!(server.store().meetings().len(), 2);
 }
 
 #[tokio::test]
@@ -97,7 +96,7 @@ async fn truncated_response_fails_the_client_but_applies_the_write() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::FindOrCreateMeeting, [Some(Fault::Truncate)]);
+        .script(Operation::CreateMeeting, [Some(Fault::Truncate)]);
     let result = match api
         .request(Method::POST, "/v2/meetings", &[])
         .json(&meeting_body())
@@ -127,7 +126,7 @@ async fn truncated_response_sends_the_headers_then_fails_on_the_body() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::FindOrCreateMeeting, [Some(Fault::Truncate)]);
+        .script(Operation::CreateMeeting, [Some(Fault::Truncate)]);
     let response = api
         .request(Method::POST, "/v2/meetings", &[])
         .json(&meeting_body())
@@ -170,7 +169,7 @@ async fn rate_limited_fault_is_a_429_with_retry_after_and_no_write() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::FindOrCreateMeeting, [Some(Fault::RateLimited)]);
+        .script(Operation::CreateMeeting, [Some(Fault::RateLimited)]);
     let reply = api.post("/v2/meetings", &meeting_body()).await;
     assert_rate_limited(&reply);
     assert!(server.store().meetings().is_empty());

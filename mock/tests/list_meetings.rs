@@ -114,6 +114,68 @@ async fn list_filters_by_linked_record() {
 }
 
 #[tokio::test]
+async fn participants_and_linked_record_together_list_meetings_matching_either() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let meeting = |r: &str, h: i64, emails: &[&str], links: Value| {
+        let mut b = with_participants(timed(r, &at(h * 60), &at(h * 60 + 30)), emails);
+        b["data"]["linked_records"] = links;
+        seed(&server, &b)
+    };
+    let person = json!([{"object": "people", "record_id": RECORD_1}]);
+    let by_email = meeting("email", 1, &["alice@example.com"], json!([]));
+    let by_link = meeting("link", 2, &["zed@example.com"], person.clone());
+    let by_both = meeting("both", 3, &["alice@example.com"], person);
+    let _neither = meeting(
+        "neither",
+        4,
+        &["zed@example.com"],
+        json!([{"object": "companies", "record_id": RECORD_1}]),
+    );
+
+    let both = [
+        ("participants", "alice@example.com,bob@example.com"),
+        ("linked_object", "people"),
+        ("linked_record_id", RECORD_1),
+    ];
+    assert_eq!(
+        api.list(&both).await.0,
+        [by_email.clone(), by_link.clone(), by_both.clone()],
+        "OR, each meeting once"
+    );
+    // Each filter alone still narrows on its own.
+    assert_eq!(
+        api.list(&both[..1]).await.0,
+        [by_email.clone(), by_both.clone()]
+    );
+    assert_eq!(
+        api.list(&both[1..]).await.0,
+        [by_link.clone(), by_both.clone()]
+    );
+    // The union still pages, sorts and meets the time bounds (which are not part of the OR).
+    let paged = api.list_all(&[&both[..], &[("limit", "1")]].concat()).await;
+    assert_eq!(paged, [by_email.clone(), by_link.clone(), by_both.clone()]);
+    let desc = api
+        .list(&[&both[..], &[("sort", "start_desc")]].concat())
+        .await;
+    assert_eq!(desc.0, [by_both.clone(), by_link.clone(), by_email.clone()]);
+    let before = at(2 * 60 + 30);
+    let bounded = api
+        .list(&[&both[..], &[("starts_before", before.as_str())]].concat())
+        .await;
+    assert_eq!(bounded.0, [by_email, by_link]);
+    // Neither filter matches: nothing.
+    let none = api
+        .list(&[
+            ("participants", "nobody@example.com"),
+            ("linked_object", "deals"),
+            ("linked_record_id", RECORD_1),
+        ])
+        .await;
+    assert!(none.0.is_empty());
+}
+
+#[tokio::test]
 async fn list_time_bounds_are_inclusive_and_exclusive_at_the_boundary() {
     let server = unlimited().await;
     let api = Api::new(&server);
@@ -425,14 +487,14 @@ async fn list_cursor_survives_inserts_between_pages() {
 
         // Another client inserts one meeting on the already-read side of the cursor, one on the other.
         let ahead_of_cursor = api
-            .find_or_create(&timed(
+            .create(&timed(
                 "new-before",
                 &at(before_h * 60 + 30),
                 &at(before_h * 60 + 45),
             ))
             .await;
         let behind_cursor = api
-            .find_or_create(&timed(
+            .create(&timed(
                 "new-after",
                 &at(after_h * 60 + 30),
                 &at(after_h * 60 + 45),

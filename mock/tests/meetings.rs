@@ -1,6 +1,6 @@
-//! The fake's find-or-create and get meeting over real HTTP: what a find-or-create renders, which external
-//! refs find the same meeting (plain ids, iCal events and recurring exceptions, parallel requests), its
-//! validation errors, and get meeting's 404 and malformed ids.
+//! The fake's meeting operations over real HTTP: create (always a new meeting, `external_ref` ignored,
+//! participant names, bounds, the `statusCode` 400s), get, the linked-record updates (PATCH appends, PUT
+//! replaces) and delete (200 `{}`, calendar-synced meetings refused, recordings deleted with the meeting).
 
 mod common;
 
@@ -10,14 +10,14 @@ use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
 
 use common::{
-    Api, RECORD_1, UNKNOWN_ID, all_day, assert_envelope, assert_validation, client, ical,
-    meeting_id, seed_at, timed, unlimited, with_participants,
+    Api, RECORD_1, RECORD_2, UNKNOWN_ID, all_day, assert_envelope, assert_validation, client,
+    meeting_id, recording_id, seed, seed_at, segment, timed, unlimited, with_participants,
 };
 
-// ---- find-or-create -----------------------------------------------------------------------------------
+// ---- create -------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn find_or_create_renders_the_meeting_and_get_returns_it() {
+async fn create_renders_the_meeting_and_get_returns_it() {
     let server = unlimited().await;
     let api = Api::new(&server);
     let body = json!({"data": {
@@ -31,7 +31,6 @@ async fn find_or_create_renders_the_meeting_and_get_returns_it() {
             {"email_address": "tom@example.com", "is_organizer": false, "status": "tentative"}
         ],
         "linked_records": [{"object": "people", "record_id": RECORD_1}],
-        "external_ref": "crm-1",
     }});
     let reply = api.post("/v2/meetings", &body).await;
     assert_eq!(reply.status, 200, "{:?}", reply.body);
@@ -73,7 +72,7 @@ async fn find_or_create_renders_the_meeting_and_get_returns_it() {
     let utc = api
         .post(
             "/v2/meetings",
-            &timed("crm-utc", "2027-11-27T14:00:00Z", "2027-11-27T15:00:00Z"),
+            &timed("utc", "2027-11-27T14:00:00Z", "2027-11-27T15:00:00Z"),
         )
         .await;
     assert_eq!(
@@ -81,7 +80,7 @@ async fn find_or_create_renders_the_meeting_and_get_returns_it() {
         json!({"datetime": "2027-11-27T14:00:00.000Z", "timezone": null})
     );
     // An offset sent by the client takes precedence over `timezone`.
-    let mut b = timed("crm-offset", "2027-11-27T14:00:00Z", "2027-11-27T15:00:00Z");
+    let mut b = timed("offset", "2027-11-27T14:00:00Z", "2027-11-27T15:00:00Z");
     b["data"]["start"]["timezone"] = json!("America/New_York");
     b["data"]["end"]["timezone"] = json!("America/New_York");
     let offset = api.post("/v2/meetings", &b).await;
@@ -90,7 +89,7 @@ async fn find_or_create_renders_the_meeting_and_get_returns_it() {
         "2027-11-27T09:00:00.000-05:00"
     );
     // An unknown timezone is read as UTC.
-    let mut b = timed("crm-mars", "2027-11-27T14:00:00", "2027-11-27T15:00:00");
+    let mut b = timed("mars", "2027-11-27T14:00:00", "2027-11-27T15:00:00");
     b["data"]["start"]["timezone"] = json!("Mars/Olympus_Mons");
     b["data"]["end"]["timezone"] = json!("Mars/Olympus_Mons");
     let mars = api.post("/v2/meetings", &b).await;
@@ -103,10 +102,7 @@ async fn find_or_create_renders_the_meeting_and_get_returns_it() {
     );
     // All-day meetings answer with dates.
     let day = api
-        .post(
-            "/v2/meetings",
-            &all_day("crm-day", "2027-11-27", "2027-11-28"),
-        )
+        .post("/v2/meetings", &all_day("day", "2027-11-27", "2027-11-28"))
         .await;
     assert_eq!(day.body["data"]["is_all_day"], true);
     assert_eq!(day.body["data"]["start"], json!({"date": "2027-11-27"}));
@@ -114,103 +110,70 @@ async fn find_or_create_renders_the_meeting_and_get_returns_it() {
 }
 
 #[tokio::test]
-async fn same_plain_external_ref_finds_the_same_meeting() {
+async fn two_identical_creates_make_two_meetings() {
     let server = unlimited().await;
     let api = Api::new(&server);
-    let body = timed("crm-42", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
-    let first = api.find_or_create(&body).await;
-    let second = api.find_or_create(&body).await;
-    assert_eq!(first, second);
-    assert_eq!(server.store().meetings().len(), 1);
-
-    let other = api
-        .find_or_create(&timed(
-            "crm-43",
-            "2030-01-01T10:00:00Z",
-            "2030-01-01T11:00:00Z",
-        ))
-        .await;
-    assert_ne!(other, first);
-    assert_eq!(server.store().meetings().len(), 2);
+    let body = timed("Standup", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+    let first = api.create(&body).await;
+    let second = api.create(&body).await;
+    assert_ne!(first, second);
+    let stored = server.store().meetings();
+    assert_eq!(stored.len(), 2);
+    // Everything but the id (and the creation time) is the same.
+    let strip = |m: &Value| {
+        let mut m = m.clone();
+        let o = m.as_object_mut().unwrap();
+        o.remove("id");
+        o.remove("created_at");
+        m
+    };
+    assert_eq!(strip(&stored[0]), strip(&stored[1]));
 }
 
 #[tokio::test]
-async fn ical_external_refs_identify_events_and_recurring_exceptions() {
+async fn external_ref_is_accepted_and_ignored() {
     let server = unlimited().await;
     let api = Api::new(&server);
     let (s, e) = ("2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
-    let series = api
-        .find_or_create(&timed(ical("uid-1@google.com", "google", None), s, e))
-        .await;
-    // Same uid and provider: the same meeting.
-    let again = api
-        .find_or_create(&timed(ical("uid-1@google.com", "google", None), s, e))
-        .await;
-    assert_eq!(series, again);
-    // Same uid, other provider: another event.
-    let microsoft = api
-        .find_or_create(&timed(ical("uid-1@google.com", "microsoft", None), s, e))
-        .await;
-    assert_ne!(microsoft, series);
+    let refs = [
+        json!("crm-42"),
+        json!("crm-42"),
+        json!({"ical_uid": "uid-1@google.com", "provider": "google", "is_recurring": false}),
+        json!({"ical_uid": "uid-1@google.com", "provider": "google", "is_recurring": false}),
+        // What the old schema refused is no longer looked at either.
+        json!(""),
+        json!({"provider": "yahoo"}),
+    ];
+    let mut ids = Vec::new();
+    for external_ref in refs {
+        let mut body = timed("Synced", s, e);
+        body["data"]["external_ref"] = external_ref.clone();
+        let reply = api.post("/v2/meetings", &body).await;
+        assert_eq!(reply.status, 200, "{external_ref}: {:?}", reply.body);
+        assert!(
+            reply.body["data"].get("external_ref").is_none(),
+            "{:?}",
+            reply.body
+        );
+        ids.push(meeting_id(&reply.body["data"]));
+    }
+    common::assert_unique(&ids);
+    assert_eq!(server.store().meetings().len(), 6);
 
-    // Exceptions of a recurring event are told apart by their original start.
-    let exception_a = api
-        .find_or_create(&timed(
-            ical("uid-1@google.com", "google", Some("2030-01-08T10:00:00Z")),
-            s,
-            e,
-        ))
-        .await;
-    let exception_b = api
-        .find_or_create(&timed(
-            ical("uid-1@google.com", "google", Some("2030-01-15T10:00:00Z")),
-            s,
-            e,
-        ))
-        .await;
-    assert_ne!(exception_a, series);
-    assert_ne!(exception_b, series);
-    assert_ne!(exception_a, exception_b);
-    // The same instant written with another offset is the same exception.
-    let exception_a_again = api
-        .find_or_create(&timed(
-            ical(
-                "uid-1@google.com",
-                "google",
-                Some("2030-01-08T05:00:00-05:00"),
-            ),
-            s,
-            e,
-        ))
-        .await;
-    assert_eq!(exception_a_again, exception_a);
-    let exception_a_plus = api
-        .find_or_create(&timed(
-            ical(
-                "uid-1@google.com",
-                "google",
-                Some("2030-01-08T11:30:00+01:30"),
-            ),
-            s,
-            e,
-        ))
-        .await;
-    assert_eq!(exception_a_plus, exception_a);
-    assert_eq!(server.store().meetings().len(), 4);
+    // Seeding ignores it too: the same reference twice seeds two meetings.
+    let mut body = timed("Seeded", s, e);
+    body["data"]["external_ref"] = json!("crm-42");
+    assert_ne!(seed(&server, &body), seed(&server, &body));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn parallel_identical_find_or_create_yields_one_meeting() {
+async fn parallel_identical_creates_make_one_meeting_each() {
     const N: usize = 32;
     let server = unlimited().await;
     let http = client();
     let url = format!("{}/v2/meetings", server.base_url());
     let token = server.token().to_string();
-    let body = timed(
-        ical("standup@google.com", "google", None),
-        "2030-01-01T09:00:00Z",
-        "2030-01-01T09:15:00Z",
-    );
+    let body = timed("Standup", "2030-01-01T09:00:00Z", "2030-01-01T09:15:00Z");
     let tasks: Vec<_> = (0..N)
         .map(|_| {
             let (http, url, token, body) = (http.clone(), url.clone(), token.clone(), body.clone());
@@ -228,21 +191,121 @@ async fn parallel_identical_find_or_create_yields_one_meeting() {
         assert_eq!(status, 200, "{body}");
         ids.push(meeting_id(&body["data"]));
     }
-    assert_eq!(ids.len(), N);
-    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
-    let stored = server.store().meetings();
-    assert_eq!(stored.len(), 1);
-    assert_eq!(meeting_id(&stored[0]), ids[0]);
-    assert_eq!(server.requests(Operation::FindOrCreateMeeting), N as u64);
+    common::assert_unique(&ids);
+    assert_eq!(server.store().meetings().len(), N);
+    assert_eq!(server.requests(Operation::CreateMeeting), N as u64);
 }
 
-// ---- find-or-create validation ------------------------------------------------------------------------
-
 #[tokio::test]
-async fn find_or_create_validation_is_400_with_status_code_in_camel_case() {
+async fn participant_names_round_trip() {
     let server = unlimited().await;
     let api = Api::new(&server);
-    let valid = timed("v-1", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+    let mut body = timed("Names", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+    body["data"]["participants"] = json!([
+        {"email_address": "Ada@Example.com", "is_organizer": true, "status": "accepted"},
+        {"name": "Front desk", "is_organizer": false, "status": "pending"},
+        {"email_address": "grace@example.com", "name": "Grace Hopper", "is_organizer": "false", "status": "declined"},
+    ]);
+    let reply = api.post("/v2/meetings", &body).await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let expected = json!([
+        {"status": "accepted", "is_organizer": true, "email_address": "ada@example.com", "name": null},
+        {"status": "pending", "is_organizer": false, "email_address": null, "name": "Front desk"},
+        {"status": "declined", "is_organizer": false, "email_address": "grace@example.com", "name": "Grace Hopper"},
+    ]);
+    assert_eq!(reply.body["data"]["participants"], expected);
+    let id = meeting_id(&reply.body["data"]);
+    let got = api.get(&format!("/v2/meetings/{id}"), &[]).await;
+    assert_eq!(got.body["data"]["participants"], expected);
+    let listed = api.get("/v2/meetings", &[]).await;
+    assert_eq!(listed.body["data"][0]["participants"], expected);
+    // Both keys are there for every participant, seeded ones too.
+    let seeded = seed_at(&server, "seeded", 0);
+    let got = api.get(&format!("/v2/meetings/{seeded}"), &[]).await;
+    assert_eq!(
+        got.body["data"]["participants"],
+        json!([{"status": "accepted", "is_organizer": true, "email_address": "organizer@example.com", "name": null}])
+    );
+}
+
+// ---- create validation --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn no_participants_is_attios_documented_400() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let body = with_participants(
+        timed("Empty", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"),
+        &[],
+    );
+    let reply = api.post("/v2/meetings", &body).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.body,
+        json!({
+            "statusCode": 400,
+            "type": "invalid_request_error",
+            "code": "validation_type",
+            "message": "No participants were provided.",
+        })
+    );
+    assert!(server.store().meetings().is_empty());
+    // Seeding allows a meeting without participants (calendar events may have none).
+    seed(&server, &body);
+    assert_eq!(server.store().meetings().len(), 1);
+}
+
+#[tokio::test]
+async fn create_bounds_are_enforced() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let valid = timed("Bounds", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+    let participant = |i: usize| json!({"email_address": format!("p{i}@example.com"), "is_organizer": false, "status": "accepted"});
+    let link = json!({"object": "people", "record_id": RECORD_1});
+    type Set = Box<dyn Fn(&mut Value, usize)>;
+    let cases: [(&str, usize, Set); 4] = [
+        (
+            "data.title",
+            1000,
+            Box::new(|b, n| b["data"]["title"] = json!("ü".repeat(n))),
+        ),
+        (
+            "data.description",
+            10_000,
+            Box::new(|b, n| b["data"]["description"] = json!("x".repeat(n))),
+        ),
+        (
+            "data.participants",
+            500,
+            Box::new(move |b, n| b["data"]["participants"] = (0..n).map(participant).collect()),
+        ),
+        (
+            "data.linked_records",
+            50,
+            Box::new(move |b, n| b["data"]["linked_records"] = json!(vec![link.clone(); n])),
+        ),
+    ];
+    for (field, max, set) in &cases {
+        let mut at_max = valid.clone();
+        set(&mut at_max, *max);
+        let ok = api.post("/v2/meetings", &at_max).await;
+        assert_eq!(ok.status, 200, "{field} at {max}: {:?}", ok.body);
+
+        let mut over = valid.clone();
+        set(&mut over, max + 1);
+        let refused = api.post("/v2/meetings", &over).await;
+        assert_validation(&refused, "statusCode");
+        let message = refused.body["message"].as_str().unwrap();
+        assert!(message.contains(field), "{field}: {message}");
+    }
+    assert_eq!(server.store().meetings().len(), cases.len());
+}
+
+#[tokio::test]
+async fn create_validation_is_400_with_status_code_in_camel_case() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let valid = timed("Valid", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
     let mut cases: Vec<(&str, Value)> = Vec::new();
 
     let mut b = valid.clone();
@@ -265,6 +328,21 @@ async fn find_or_create_validation_is_400_with_status_code_in_camel_case() {
     let mut b2 = b.clone();
     b2["data"]["participants"][0]["status"] = json!("maybe");
     cases.push(("bad participant status", b2));
+    let mut b2 = b.clone();
+    b2["data"]["participants"][0]["email_address"] = json!("nobody");
+    cases.push(("not an email address", b2));
+    let mut b2 = b.clone();
+    b2["data"]["participants"][0]["name"] = json!("");
+    cases.push(("empty name", b2));
+    let mut b2 = b.clone();
+    b2["data"]["participants"][0]["name"] = json!(7);
+    cases.push(("name not a string", b2));
+    let mut b2 = valid.clone();
+    b2["data"]["participants"] = json!([{"is_organizer": true, "status": "accepted"}]);
+    cases.push(("neither email nor name", b2));
+    let mut b2 = valid.clone();
+    b2["data"]["participants"] = json!({"email_address": "a@example.com"});
+    cases.push(("participants not an array", b2));
 
     let mut b = valid.clone();
     b["data"]["linked_records"] = json!([{"object": "people", "record_id": "not-a-uuid"}]);
@@ -273,14 +351,6 @@ async fn find_or_create_validation_is_400_with_status_code_in_camel_case() {
     let mut b = valid.clone();
     b["data"]["linked_records"] = json!([{"object": "spaceships", "record_id": RECORD_1}]);
     cases.push(("unknown object", b));
-
-    let mut b = valid.clone();
-    b["data"]["external_ref"] = json!("");
-    cases.push(("empty external_ref", b));
-
-    let mut b = valid.clone();
-    b["data"]["external_ref"] = ical("u@x", "yahoo", None);
-    cases.push(("unknown iCal provider", b));
 
     cases.push((
         "end before start",
@@ -302,11 +372,31 @@ async fn find_or_create_validation_is_400_with_status_code_in_camel_case() {
         "a rejected body was stored"
     );
     // The valid body itself passes: the cases failed for their one change.
-    api.find_or_create(&valid).await;
+    api.create(&valid).await;
 }
 
 #[tokio::test]
-async fn find_or_create_body_that_is_not_json_is_400() {
+async fn a_participant_with_neither_email_nor_name_is_named_in_the_400() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let mut body = timed("Anon", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+    body["data"]["participants"] = json!([
+        {"name": "Ada", "is_organizer": true, "status": "accepted"},
+        {"is_organizer": false, "status": "accepted"},
+    ]);
+    let reply = api.post("/v2/meetings", &body).await;
+    assert_validation(&reply, "statusCode");
+    let message = reply.body["message"].as_str().unwrap();
+    assert!(
+        message.contains("data.participants[1]")
+            && message.contains("email_address")
+            && message.contains("name"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn create_body_that_is_not_json_is_400() {
     let server = unlimited().await;
     let api = Api::new(&server);
     for raw in ["{\"data\": ", "title=Renewal", ""] {
@@ -344,4 +434,394 @@ async fn get_meeting_not_found_and_malformed_id() {
 
     let bad = api.get("/v2/meetings/not-a-uuid", &[]).await;
     assert_envelope(&bad, 404, "status_code", Some("not_found"));
+}
+
+// ---- linked-record updates ----------------------------------------------------------------------------
+
+const RECORD_3: &str = "3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a";
+
+fn links(records: &[(&str, &str)]) -> Value {
+    json!({"data": {"linked_records": records
+        .iter()
+        .map(|(object, record)| json!({"object": object, "record_id": record}))
+        .collect::<Vec<_>>()}})
+}
+
+/// The `(object_slug, record_id)` pairs of a meeting response, in order.
+fn linked_of(reply: &common::Reply) -> Vec<(String, String)> {
+    reply.body["data"]["linked_records"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no linked_records in {:?}", reply.body))
+        .iter()
+        .map(|r| {
+            (
+                r["object_slug"].as_str().unwrap().to_string(),
+                r["record_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(o, r)| (o.to_string(), r.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn patch_appends_linked_records_skipping_those_already_linked() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let mut body = timed("Linked", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+    body["data"]["linked_records"] = json!([{"object": "people", "record_id": RECORD_1}]);
+    let id = api.create(&body).await;
+    let path = format!("/v2/meetings/{id}");
+    let people_id = server
+        .store()
+        .objects()
+        .into_iter()
+        .find(|(slug, _)| slug == "people")
+        .unwrap()
+        .1
+        .to_string();
+
+    // RECORD_1 is already linked (here named by the object's id): skipped. A repeat in the request too.
+    let reply = api
+        .patch(
+            &path,
+            &links(&[
+                (&people_id, RECORD_1),
+                ("companies", RECORD_2),
+                ("companies", RECORD_2),
+                ("deals", RECORD_3),
+            ]),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let expected = pairs(&[
+        ("people", RECORD_1),
+        ("companies", RECORD_2),
+        ("deals", RECORD_3),
+    ]);
+    assert_eq!(linked_of(&reply), expected);
+    assert_eq!(reply.body["data"]["id"]["meeting_id"], id);
+    // Nothing else of the meeting changed, and the change is stored.
+    let got = api.get(&path, &[]).await;
+    assert_eq!(got.body, reply.body);
+    assert_eq!(got.body["data"]["title"], "Linked");
+
+    // The same record under another object is another link.
+    let reply = api.patch(&path, &links(&[("people", RECORD_2)])).await;
+    assert_eq!(linked_of(&reply).len(), 4);
+    // Appending again, or nothing, changes nothing.
+    let again = api.patch(&path, &links(&[("people", RECORD_2)])).await;
+    assert_eq!(again.body, reply.body);
+    let nothing = api.patch(&path, &links(&[])).await;
+    assert_eq!(nothing.body, reply.body);
+
+    // The list filter sees the new link.
+    let listed = api
+        .list(&[("linked_object", "deals"), ("linked_record_id", RECORD_3)])
+        .await
+        .0;
+    assert_eq!(listed, std::slice::from_ref(&id));
+    assert_eq!(
+        server.requests(Operation::AppendMeetingLinkedRecords),
+        4,
+        "{:?}",
+        server.store().meetings()
+    );
+}
+
+#[tokio::test]
+async fn put_replaces_every_linked_record() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let mut body = timed("Linked", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+    body["data"]["linked_records"] = json!([
+        {"object": "people", "record_id": RECORD_1},
+        {"object": "companies", "record_id": RECORD_2},
+    ]);
+    let id = api.create(&body).await;
+    let path = format!("/v2/meetings/{id}");
+
+    let reply = api
+        .put(
+            &path,
+            &links(&[
+                ("deals", RECORD_3),
+                ("people", RECORD_1),
+                ("deals", RECORD_3),
+            ]),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    assert_eq!(
+        linked_of(&reply),
+        pairs(&[("deals", RECORD_3), ("people", RECORD_1)])
+    );
+    assert_eq!(api.get(&path, &[]).await.body, reply.body);
+    // A repeat leaves the same list.
+    let again = api
+        .put(&path, &links(&[("deals", RECORD_3), ("people", RECORD_1)]))
+        .await;
+    assert_eq!(again.body, reply.body);
+    // The old link is gone from the list filter.
+    assert!(
+        api.list(&[
+            ("linked_object", "companies"),
+            ("linked_record_id", RECORD_2)
+        ])
+        .await
+        .0
+        .is_empty()
+    );
+
+    // An empty list unlinks everything.
+    let cleared = api.put(&path, &links(&[])).await;
+    assert_eq!(cleared.status, 200, "{:?}", cleared.body);
+    assert_eq!(cleared.body["data"]["linked_records"], json!([]));
+    assert_eq!(
+        server.store().meetings()[0]["linked_records"],
+        json!([]),
+        "stored"
+    );
+    assert_eq!(server.requests(Operation::ReplaceMeetingLinkedRecords), 3);
+}
+
+#[tokio::test]
+async fn linked_record_updates_validate_the_body_and_the_meeting() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let id = seed_at(&server, "m", 0);
+    let path = format!("/v2/meetings/{id}");
+    let before = server.store().meetings();
+    let link = json!({"object": "people", "record_id": RECORD_1});
+    for method in [Method::PATCH, Method::PUT] {
+        let send = |path: String, body: Value| {
+            let request = api.request(method.clone(), &path, &[]).json(&body);
+            api.send(request)
+        };
+        for (what, body) in [
+            ("no data", json!({})),
+            ("data not an object", json!({"data": []})),
+            ("no linked_records", json!({"data": {}})),
+            (
+                "another key in data",
+                json!({"data": {"linked_records": [], "title": "Renamed"}}),
+            ),
+            (
+                "linked_records not an array",
+                json!({"data": {"linked_records": link.clone()}}),
+            ),
+            (
+                "51 records",
+                json!({"data": {"linked_records": vec![link.clone(); 51]}}),
+            ),
+            (
+                "record_id not a uuid",
+                json!({"data": {"linked_records": [{"object": "people", "record_id": "nope"}]}}),
+            ),
+            (
+                "no object",
+                json!({"data": {"linked_records": [{"record_id": RECORD_1}]}}),
+            ),
+            (
+                "empty object",
+                json!({"data": {"linked_records": [{"object": "", "record_id": RECORD_1}]}}),
+            ),
+        ] {
+            let reply = send(path.clone(), body).await;
+            assert_eq!(reply.status, 400, "{method} {what}: {:?}", reply.body);
+            assert_validation(&reply, "status_code");
+        }
+        // Not JSON.
+        let reply = api
+            .send(
+                api.request(method.clone(), &path, &[])
+                    .header(CONTENT_TYPE, "application/json")
+                    .body("{\"data\""),
+            )
+            .await;
+        assert_validation(&reply, "status_code");
+
+        // 50 records are allowed.
+        let fifty: Vec<Value> = (0..50)
+            .map(|i| json!({"object": "people", "record_id": format!("5f0e8d9c-1b2a-4c3d-9e8f-{i:012}")}))
+            .collect();
+        let reply = send(path.clone(), json!({"data": {"linked_records": fifty}})).await;
+        assert_eq!(reply.status, 200, "{method}: {:?}", reply.body);
+        assert_eq!(
+            reply.body["data"]["linked_records"]
+                .as_array()
+                .unwrap()
+                .len(),
+            50
+        );
+
+        // An object the workspace does not have names no record: value_not_found.
+        let reply = send(
+            path.clone(),
+            json!({"data": {"linked_records": [link.clone(), {"object": "unicorns", "record_id": RECORD_2}]}}),
+        )
+        .await;
+        assert_envelope(&reply, 400, "status_code", Some("value_not_found"));
+        assert_eq!(reply.body["type"], "invalid_request_error");
+        assert!(
+            reply.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("linked_records[1]"),
+            "{:?}",
+            reply.body
+        );
+
+        // Unknown and malformed meetings: 404, once the body is valid.
+        let valid = links(&[("people", RECORD_1)]);
+        for missing in [UNKNOWN_ID, "not-a-uuid"] {
+            let reply = send(format!("/v2/meetings/{missing}"), valid.clone()).await;
+            assert_envelope(&reply, 404, "status_code", Some("not_found"));
+            assert_eq!(
+                reply.body["message"],
+                format!("Meeting with ID \"{missing}\" was not found.")
+            );
+        }
+    }
+    // The refused requests changed nothing; the two accepted ones only the links.
+    let after = server.store().meetings();
+    assert_eq!(after[0]["title"], before[0]["title"]);
+    assert_eq!(after[0]["participants"], before[0]["participants"]);
+}
+
+// ---- delete meeting -----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn delete_meeting_is_200_with_an_empty_object_and_takes_its_recordings() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let doomed = api
+        .create(&timed(
+            "Doomed",
+            "2030-01-01T10:00:00Z",
+            "2030-01-01T11:00:00Z",
+        ))
+        .await;
+    let kept = seed_at(&server, "kept", 60);
+    let store = server.store();
+    let doomed_recording = store
+        .seed_call_recording(
+            doomed.parse().unwrap(),
+            "https://x.test/d.mp4",
+            false,
+            vec![segment("A", "bye", 0.0)],
+        )
+        .unwrap()
+        .to_string();
+    let kept_recording = store
+        .seed_call_recording(kept.parse().unwrap(), "https://x.test/k.mp4", false, vec![])
+        .unwrap()
+        .to_string();
+
+    let path = format!("/v2/meetings/{doomed}");
+    let deleted = api.delete(&path).await;
+    assert_eq!(deleted.status, 200, "{:?}", deleted.body);
+    assert_eq!(deleted.raw, b"{}");
+    assert!(
+        deleted
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json"))
+    );
+
+    let missing = format!("Meeting with ID \"{doomed}\" was not found.");
+    let got = api.get(&path, &[]).await;
+    assert_envelope(&got, 404, "status_code", Some("not_found"));
+    assert_eq!(got.body["message"], missing);
+    let again = api.delete(&path).await;
+    assert_envelope(&again, 404, "status_code", Some("not_found"));
+    assert_eq!(again.body["message"], missing);
+    // Its recordings (and their transcripts) went with it.
+    for sub in ["", "/transcript"] {
+        let reply = api
+            .get(
+                &format!("{path}/call_recordings/{doomed_recording}{sub}"),
+                &[],
+            )
+            .await;
+        assert_envelope(&reply, 404, "status_code", Some("not_found"));
+    }
+    let stored: Vec<String> = store.call_recordings().iter().map(recording_id).collect();
+    assert_eq!(stored, [kept_recording]);
+    let meetings: Vec<String> = store.meetings().iter().map(meeting_id).collect();
+    assert_eq!(meetings, std::slice::from_ref(&kept));
+    assert_eq!(api.list(&[]).await.0, [kept]);
+
+    for bad in [UNKNOWN_ID, "not-a-uuid"] {
+        let reply = api.delete(&format!("/v2/meetings/{bad}")).await;
+        assert_envelope(&reply, 404, "status_code", Some("not_found"));
+        assert_eq!(
+            reply.body["message"],
+            format!("Meeting with ID \"{bad}\" was not found.")
+        );
+    }
+    assert_eq!(server.requests(Operation::DeleteMeeting), 4);
+}
+
+#[tokio::test]
+async fn calendar_synced_meetings_cannot_be_deleted() {
+    let server = unlimited().await;
+    let api = Api::new(&server);
+    let mut body = timed("Synced", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+    body["calendar_synced"] = json!(true);
+    let synced = seed(&server, &body);
+    let path = format!("/v2/meetings/{synced}");
+    let expected = json!({
+        "status_code": 400,
+        "type": "invalid_request_error",
+        "code": "system_edit_unauthorized",
+        "message": "Cannot delete a meeting which was created by calendar sync.",
+    });
+    let refused = api.delete(&path).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.body, expected);
+    assert_eq!(api.get(&path, &[]).await.status, 200, "still there");
+    // Its linked records may still be changed.
+    let patched = api.patch(&path, &links(&[("people", RECORD_1)])).await;
+    assert_eq!(patched.status, 200, "{:?}", patched.body);
+
+    // A meeting can be marked (and unmarked) after the fact.
+    let created = api
+        .create(&timed(
+            "Created",
+            "2030-01-02T10:00:00Z",
+            "2030-01-02T11:00:00Z",
+        ))
+        .await;
+    let uuid = created.parse().unwrap();
+    server.store().set_calendar_synced(uuid, true).unwrap();
+    let refused = api.delete(&format!("/v2/meetings/{created}")).await;
+    assert_eq!(refused.body, expected);
+    server.store().set_calendar_synced(uuid, false).unwrap();
+    let deleted = api.delete(&format!("/v2/meetings/{created}")).await;
+    assert_eq!(deleted.status, 200);
+    assert!(
+        server
+            .store()
+            .set_calendar_synced(UNKNOWN_ID.parse().unwrap(), true)
+            .is_err()
+    );
+
+    // The seed key must be a boolean; `false` is an ordinary meeting.
+    let mut bad = body.clone();
+    bad["calendar_synced"] = json!("yes");
+    assert!(server.store().seed_meeting(&bad, None).is_err());
+    let mut plain = body.clone();
+    plain["calendar_synced"] = json!(false);
+    let plain = seed(&server, &plain);
+    assert_eq!(
+        api.delete(&format!("/v2/meetings/{plain}")).await.status,
+        200
+    );
 }

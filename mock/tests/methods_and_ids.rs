@@ -16,7 +16,12 @@ async fn an_unsupported_method_on_a_known_path_is_405_with_allow() {
     let cases = [
         (Method::TRACE, "/v2/meetings".to_string(), "GET, POST"),
         (Method::PUT, "/v2/meetings".to_string(), "GET, POST"),
-        (Method::DELETE, format!("/v2/meetings/{M}"), "GET"),
+        (
+            Method::POST,
+            format!("/v2/meetings/{M}"),
+            "GET, PUT, PATCH, DELETE",
+        ),
+        (Method::DELETE, "/v2/meetings".to_string(), "GET, POST"),
         (
             Method::PATCH,
             format!("/v2/meetings/{M}/call_recordings"),
@@ -52,6 +57,15 @@ async fn an_unsupported_method_on_a_known_path_is_405_with_allow() {
 async fn a_path_id_that_is_not_a_uuid_is_the_operations_404() {
     let server = unlimited().await;
     let api = Api::new(&server);
+    for (method, path) in [
+        (Method::PATCH, "/v2/meetings/not-a-uuid"),
+        (Method::PUT, "/v2/meetings/not-a-uuid"),
+        (Method::DELETE, "/v2/meetings/not-a-uuid"),
+    ] {
+        let body = serde_json::json!({"data": {"linked_records": []}});
+        let reply = api.send(api.request(method, path, &[]).json(&body)).await;
+        assert_envelope(&reply, 404, "status_code", Some("not_found"));
+    }
     for path in [
         "/v2/meetings/not-a-uuid".to_string(),
         "/v2/meetings/not-a-uuid/call_recordings".to_string(),

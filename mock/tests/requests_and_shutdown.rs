@@ -90,7 +90,7 @@ async fn requests_are_counted_per_operation_whatever_the_answer() {
     assert_eq!(server.requests(Operation::GetCallRecording), 1);
     assert_eq!(server.requests(Operation::GetTranscript), 1);
     assert_eq!(server.requests(Operation::DeleteCallRecording), 1);
-    assert_eq!(server.requests(Operation::FindOrCreateMeeting), 1);
+    assert_eq!(server.requests(Operation::CreateMeeting), 1);
     assert_eq!(server.total_requests(), 6 + 3 + 2 + 1 + 1 + 1 + 1 + 1);
 
     // Unknown routes are no operation.

@@ -125,8 +125,18 @@ impl Api {
         self.send(self.request(Method::DELETE, path, &[])).await
     }
 
+    pub async fn patch(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.request(Method::PATCH, path, &[]).json(body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.request(Method::PUT, path, &[]).json(body))
+            .await
+    }
+
     /// POST /v2/meetings, expecting 200; the meeting id.
-    pub async fn find_or_create(&self, body: &Value) -> String {
+    pub async fn create(&self, body: &Value) -> String {
         let reply = self.post("/v2/meetings", body).await;
         assert_eq!(reply.status, 200, "{:?}", reply.body);
         meeting_id(&reply.body["data"])
@@ -156,6 +166,14 @@ impl Api {
             }
         }
         panic!("more than 100 pages");
+    }
+
+    pub async fn create_transcript_recording(&self, meeting: &str, transcript: &Value) -> Reply {
+        self.post(
+            &format!("/v2/meetings/{meeting}/call_recordings"),
+            &json!({"data": {"transcript": transcript}}),
+        )
+        .await
     }
 
     pub async fn create_recording(&self, meeting: &str, video_url: &str) -> Reply {
@@ -275,38 +293,33 @@ pub fn assert_retry_after(headers: &HeaderMap) {
     );
 }
 
-/// A timed meeting (UTC) in find-or-create's body form.
-pub fn timed(external_ref: impl Into<Value>, start: &str, end: &str) -> Value {
+/// A timed meeting (UTC) in create-meeting's body form, titled `title`, with one participant.
+pub fn timed(title: impl Into<String>, start: &str, end: &str) -> Value {
     json!({"data": {
-        "title": "Renewal call",
+        "title": title.into(),
         "description": "Quarterly renewal",
         "is_all_day": false,
         "start": {"datetime": start, "timezone": null},
         "end": {"datetime": end, "timezone": null},
-        "participants": [],
-        "external_ref": external_ref.into(),
+        "participants": [organizer()],
     }})
 }
 
 /// An all-day meeting from `start` to `end` (exclusive).
-pub fn all_day(external_ref: &str, start: &str, end: &str) -> Value {
+pub fn all_day(title: &str, start: &str, end: &str) -> Value {
     json!({"data": {
-        "title": "Offsite",
+        "title": title,
         "description": "",
         "is_all_day": true,
         "start": {"date": start},
         "end": {"date": end},
-        "participants": [],
-        "external_ref": external_ref,
+        "participants": [organizer()],
     }})
 }
 
-pub fn ical(uid: &str, provider: &str, original_start_time: Option<&str>) -> Value {
-    let mut r = json!({"ical_uid": uid, "provider": provider, "is_recurring": original_start_time.is_some()});
-    if let Some(at) = original_start_time {
-        r["original_start_time"] = json!(at);
-    }
-    r
+/// The participant of [`timed`] and [`all_day`] meetings.
+pub fn organizer() -> Value {
+    json!({"email_address": "organizer@example.com", "is_organizer": true, "status": "accepted"})
 }
 
 pub fn with_participants(mut body: Value, emails: &[&str]) -> Value {
@@ -364,7 +377,7 @@ pub fn assert_rate_limited(reply: &Reply) {
     assert_retry_after(&reply.headers);
 }
 
-/// A timed meeting to find or create, for the fault and counting tests.
+/// A timed meeting to create, for the fault and counting tests.
 pub fn meeting_body() -> Value {
     timed("fault-1", "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z")
 }

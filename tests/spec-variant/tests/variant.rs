@@ -54,8 +54,8 @@ fn json_answer(status: &str, body: &str) -> String {
 #[tokio::test]
 async fn the_new_operation_is_sent_through_the_pipeline() {
     // The table entry: the variant declares no behaviour, so the defaults of a DELETE.
-    let entry = attio_meetings::operations::DELETE_MEETING;
-    assert_eq!(entry.id, "delete_meeting");
+    let entry = attio_meetings::operations::DELETE_CALL_RECORDINGS;
+    assert_eq!(entry.id, "delete_call_recordings");
     assert_eq!(entry.retry, RetryClass::Repeatable);
     assert_eq!(entry.rate, RateClass::Write);
 
@@ -68,7 +68,7 @@ async fn the_new_operation_is_sent_through_the_pipeline() {
     let id = uuid::Uuid::new_v4();
     client(&url, "variant-token")
         .api()
-        .delete_meeting()
+        .delete_call_recordings()
         .meeting_id(id)
         .send()
         .await
@@ -77,7 +77,7 @@ async fn the_new_operation_is_sent_through_the_pipeline() {
     assert_eq!(heads.len(), 2, "retried once");
     for head in &heads {
         assert!(
-            head.starts_with(&format!("DELETE /v2/meetings/{id} HTTP/1.1")),
+            head.starts_with(&format!("DELETE /v2/meetings/{id}/call_recordings HTTP/1.1")),
             "{head}"
         );
         assert!(
@@ -97,7 +97,7 @@ async fn the_new_operation_is_sent_through_the_pipeline() {
     let result: Result<(), Error> = async {
         client(&url, "t")
             .api()
-            .delete_meeting()
+            .delete_call_recordings()
             .meeting_id(id)
             .await?;
         Ok(())
