@@ -85,11 +85,7 @@ fn check_text(
         ));
     }
     if email {
-        let trimmed = value.trim();
-        let plausible = trimmed
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
-        if !plausible || trimmed.contains([',', ' ']) {
+        if !crate::validate::looks_like_email(value) {
             return Err(Refused::new(
                 field,
                 format!("`{value}` is not an email address"),

@@ -120,10 +120,12 @@ fn linked_records(records: &[NewLinkedRecord]) -> Result<()> {
     Ok(())
 }
 
-/// An email address as Attio takes it: one address (no list), with a local part and a domain.
-pub(crate) fn email_address(field: &str, email: &str) -> Result<()> {
-    let trimmed = email.trim();
-    let valid = match trimmed.rsplit_once('@') {
+/// The library's one rule for an email address, in bodies and query filters alike: one address (no
+/// list, no display name), with a local part and a domain. Attio's own check is its business; this one
+/// catches what is surely not an address before anything is sent.
+pub(crate) fn looks_like_email(text: &str) -> bool {
+    let trimmed = text.trim();
+    match trimmed.rsplit_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
                 && !domain.is_empty()
@@ -132,8 +134,12 @@ pub(crate) fn email_address(field: &str, email: &str) -> Result<()> {
                 && !domain.ends_with('.')
         }
         None => false,
-    };
-    if valid {
+    }
+}
+
+/// An email address at `field`, by [`looks_like_email`].
+pub(crate) fn email_address(field: &str, email: &str) -> Result<()> {
+    if looks_like_email(email) {
         Ok(())
     } else {
         Err(Error::invalid(
