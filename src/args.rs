@@ -84,13 +84,11 @@ fn check_text(
             format!("must have at most {max} characters"),
         ));
     }
-    if email {
-        if !crate::validate::looks_like_email(value) {
-            return Err(Refused::new(
-                field,
-                format!("`{value}` is not an email address"),
-            ));
-        }
+    if email && !crate::validate::looks_like_email(value) {
+        return Err(Refused::new(
+            field,
+            format!("`{value}` is not an email address"),
+        ));
     }
     Ok(())
 }

@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 use attio_meetings::types::{
     CallRecordingStatus, MeetingSort, MeetingTime, NewMeeting, NewParticipant,
 };
-use attio_meetings::{Client, Error, RetryPolicy};
+use attio_meetings::{Client, Ensured, Error, RetryPolicy};
 use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer};
 use chrono::{DateTime, FixedOffset};
 use tokio::task::JoinSet;
@@ -258,12 +258,12 @@ impl Ledger {
             .ensure(new)
             .reconcile(retry_policy())
             .await;
-        match ensured.map(|e| e.meeting().cloned().ok_or(e)) {
-            Ok(Err(ambiguous)) => {
-                self.fail(format!("{op} {label}: {ambiguous:?}"));
+        match ensured {
+            Ok(Ensured::Ambiguous(candidates)) => {
+                self.fail(format!("{op} {label}: ambiguous, {candidates:?}"));
                 None
             }
-            Ok(Ok(found)) => {
+            Ok(Ensured::Found(found) | Ensured::Created(found)) => {
                 let id = found.id.meeting_id;
                 if found.title != title(label) {
                     self.fail(format!(
