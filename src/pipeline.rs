@@ -30,8 +30,8 @@ use crate::retry::{self, RetryBudget, RetryPolicy};
 /// (`x-attio-retry`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryClass {
-    /// Sending it twice does what sending it once does (reads, deletes, find-or-create): retried after
-    /// any transient failure.
+    /// Sending it twice does what sending it once does (reads, deletes, linked-record updates): retried
+    /// after any transient failure.
     Repeatable,
     /// Retried only when Attio refused it (429) or it provably never left: a second copy could be
     /// applied twice.
