@@ -38,7 +38,10 @@ pub enum Sent {
 /// }
 /// # }
 /// ```
-#[derive(Debug, thiserror::Error)]
+/// `Debug` is the `Display` sentence plus the facts that help (status, `type`, `code`, Attio's request
+/// id), so `fn main() -> Result<(), attio_meetings::Error>` prints something readable; the variants
+/// carry the rest (headers, raw body).
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Attio answered with an error status.
@@ -113,8 +116,19 @@ fn maybe_applied(sent: Sent) -> &'static str {
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")?;
+        match self {
+            Error::Api(api) => write!(f, " [{}]", api.facts()),
+            Error::InvalidInput { field, .. } => write!(f, " [field {field}, nothing sent]"),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// An error answer of Attio: the status, Attio's envelope, and the raw response.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError {
     /// HTTP status.
@@ -135,6 +149,83 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The raw response body (bounded by the client's body limit).
     pub body: Bytes,
+}
+
+/// Headers that carry the id of a request at Attio (or a proxy in front of it), to quote to support.
+const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "request-id"];
+
+impl ApiError {
+    /// The id Attio (or a proxy) gave the request, if the answer carries one (`X-Request-Id`).
+    pub fn request_id(&self) -> Option<&str> {
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| self.headers.get(*name)?.to_str().ok())
+    }
+
+    /// The OAuth scope a 403 says is missing (e.g. `meeting:read-write`), when its message names one.
+    pub fn missing_scope(&self) -> Option<&str> {
+        if self.status != StatusCode::FORBIDDEN {
+            return None;
+        }
+        self.message
+            .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-')))
+            .find(|word| {
+                word.split_once(':').is_some_and(|(object, access)| {
+                    !object.is_empty() && matches!(access, "read" | "read-write")
+                })
+            })
+    }
+
+    /// `status 404, not_found (invalid_request_error), request id ...`: what `Debug` adds to `Display`.
+    fn facts(&self) -> String {
+        let mut facts = format!("status {}", self.status.as_u16());
+        if !self.code.is_empty() || !self.type_.is_empty() {
+            facts.push_str(&format!(", {} ({})", self.code, self.type_));
+        }
+        if let Some(scope) = self.missing_scope() {
+            facts.push_str(&format!(", missing scope {scope}"));
+        }
+        if let Some(id) = self.request_id() {
+            facts.push_str(&format!(", request id {id}"));
+        }
+        if let Some(at) = self.retry_after {
+            facts.push_str(&format!(", retry after {}", httpdate::fmt_http_date(at)));
+        }
+        facts
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body is shown as text and the headers by name only: no byte dump, and nothing that a
+        // proxy's header could make long.
+        f.debug_struct("ApiError")
+            .field("status", &self.status.as_u16())
+            .field("type", &self.type_)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id())
+            .field(
+                "retry_after",
+                &self.retry_after.map(httpdate::fmt_http_date),
+            )
+            .field(
+                "headers",
+                &self.headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+            )
+            .field("body", &excerpt(&self.body))
+            .finish()
+    }
+}
+
+/// The start of a body as text, for `Debug`.
+fn excerpt(body: &[u8]) -> String {
+    let end = body.len().min(DecodeError::EXCERPT);
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    if body.len() > end {
+        text.push_str(&format!("... ({} bytes)", body.len()));
+    }
+    text
 }
 
 impl fmt::Display for ApiError {
@@ -194,6 +285,29 @@ impl Error {
             Error::Decode(decode) => Some(decode.status),
             _ => None,
         }
+    }
+
+    /// 401: the token is missing, wrong or revoked.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// 403: the token may not do this. Most often a scope the token lacks (`meeting:read-write` to create
+    /// or delete meetings, `call_recording:read-write` to upload recordings): see
+    /// [`ApiError::missing_scope`]; billing and quota refusals are 403s too.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: attio_meetings::Client, id: uuid::Uuid) {
+    /// if let Err(e) = client.meetings().delete(id).await {
+    ///     if e.is_forbidden() {
+    ///         let scope = e.api().and_then(|api| api.missing_scope()).unwrap_or("a scope");
+    ///         eprintln!("give the token {scope} in Attio's developer settings");
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(StatusCode::FORBIDDEN)
     }
 
     /// 404: the meeting, recording or transcript does not exist.

@@ -77,6 +77,8 @@ pub(crate) struct Request {
     pub body: Option<Bytes>,
     /// Overrides the client's policy for this request.
     pub retry: Option<RetryPolicy>,
+    /// Overrides the client's per-attempt timeout for this request.
+    pub timeout: Option<Duration>,
 }
 
 /// What the client (and every clone) shares, and the one place requests are sent.
@@ -269,13 +271,15 @@ impl Pipeline {
             let body = self.read_body(op, response).await?;
             Ok::<_, Error>((status, headers, body))
         };
-        let (status, headers, body) = tokio::time::timeout(self.timeout, exchange)
-            .await
-            .map_err(|_| Error::Timeout {
-                after: self.timeout,
-                // The connection may have been established and the request written.
-                sent: Sent::Maybe,
-            })??;
+        let timeout = request.timeout.unwrap_or(self.timeout);
+        let (status, headers, body) =
+            tokio::time::timeout(timeout, exchange)
+                .await
+                .map_err(|_| Error::Timeout {
+                    after: timeout,
+                    // The connection may have been established and the request written.
+                    sent: Sent::Maybe,
+                })??;
         tracing::debug!(
             status = status.as_u16(),
             elapsed_ms = millis(started.elapsed()),

@@ -12,6 +12,7 @@ use attio_meetings_mock::{Fault, Operation};
 use serde_json::Value;
 use uuid::Uuid;
 
+use common::raw::{Raw, response};
 use common::{client, fake, new_meeting, seed_meeting};
 
 #[tokio::test]
@@ -127,4 +128,99 @@ async fn errors_carry_status_envelope_headers_and_body() {
         .await
         .unwrap_err();
     assert!(error.is_not_found());
+}
+
+/// What `fn main() -> Result<(), attio_meetings::Error>` prints: the sentence and the facts, no bytes.
+#[tokio::test]
+async fn debug_reads_like_display_with_the_facts() {
+    let scope_message = r#"{"status_code":403,"type":"auth_error","code":"forbidden","message":"The token is missing the scope meeting:read-write."}"#;
+    let raw = Raw::bytes(response(
+        "403 Forbidden",
+        &[
+            ("content-type", "application/json"),
+            ("x-request-id", "req_7f3a"),
+        ],
+        scope_message.as_bytes(),
+    ))
+    .await;
+    let error = raw
+        .client()
+        .meetings()
+        .get(Uuid::new_v4())
+        .await
+        .unwrap_err();
+    assert!(error.is_forbidden() && !error.is_unauthorized());
+    let api = error.api().unwrap();
+    assert_eq!(api.missing_scope(), Some("meeting:read-write"));
+    assert_eq!(api.request_id(), Some("req_7f3a"));
+    let debug = format!("{error:?}");
+    assert_eq!(
+        debug,
+        "Attio answered 403 Forbidden: The token is missing the scope meeting:read-write. \
+         (auth_error/forbidden) [status 403, forbidden (auth_error), missing scope meeting:read-write, \
+         request id req_7f3a]"
+    );
+    // The `ApiError`'s own `Debug` shows the body as text, not as a list of bytes.
+    let api_debug = format!("{api:?}");
+    assert!(
+        api_debug.contains(r#"body: "{\"status_code\":403"#),
+        "{api_debug}"
+    );
+    assert!(
+        !api_debug.contains("b\"") && !api_debug.contains("[123,"),
+        "{api_debug}"
+    );
+
+    // Input refused before sending says so.
+    let refused = format!(
+        "{:?}",
+        client(&fake().await)
+            .meetings()
+            .list()
+            .limit(0)
+            .await
+            .unwrap_err()
+    );
+    assert!(
+        refused.ends_with("[field limit, nothing sent]"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_unauthorized() {
+    let server = fake().await;
+    let client = attio_meetings::Client::builder()
+        .token("not-the-token")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let error = client.meetings().list().await.unwrap_err();
+    assert!(
+        error.is_unauthorized() && !error.is_forbidden(),
+        "{error:?}"
+    );
+    assert!(!format!("{error:?}").contains("not-the-token"));
+}
+
+#[tokio::test]
+async fn a_call_can_have_its_own_timeout() {
+    // A server that never answers: the call's own timeout ends the attempt (the error names which one
+    // fired), not the client's (5 s here).
+    let raw = Raw::start(|_, connection| async move {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        drop(connection);
+    })
+    .await;
+    let error = raw
+        .client()
+        .meetings()
+        .get(Uuid::new_v4())
+        .timeout(std::time::Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout { after, .. } if after == std::time::Duration::from_millis(200)),
+        "{error:?}"
+    );
 }

@@ -768,6 +768,7 @@ impl Operation {
                 #(#param_idents: Option<crate::args::Arg>,)*
                 #body_field
                 retry: Option<crate::RetryPolicy>,
+                timeout: Option<::std::time::Duration>,
             }
 
             impl #name {
@@ -777,6 +778,7 @@ impl Operation {
                         #(#param_idents: None,)*
                         #body_init
                         retry: None,
+                        timeout: None,
                     }
                 }
 
@@ -787,6 +789,13 @@ impl Operation {
                 /// operation's retry class allows).
                 pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
                     self.retry = Some(policy);
+                    self
+                }
+
+                /// Gives each attempt of this request `timeout` (the answer and its body included)
+                /// instead of the client's.
+                pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                    self.timeout = Some(timeout);
                     self
                 }
 
@@ -804,6 +813,7 @@ impl Operation {
                         query,
                         body,
                         retry: self.retry,
+                        timeout: self.timeout,
                     };
                     #execute
                 }
