@@ -52,6 +52,7 @@
 //!   so a field the spec adds later is not a breaking change for your code.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod args;
 mod client;

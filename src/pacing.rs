@@ -32,7 +32,7 @@ const GUARD: u64 = 50_000;
 const MAX_PAUSE: u64 = 60 * SECOND;
 
 /// Requests per second the client allows itself, per class. Shared by every clone of a client; with
-/// [`Pacing::shared`] (feature `redis`), by every process that uses the same token and Redis.
+/// `Pacing::shared` (feature `redis`), by every process that uses the same token and Redis.
 ///
 /// ```
 /// use attio_meetings::{Client, Pacing};

@@ -1,8 +1,7 @@
 //! Receiving Attio's webhooks: verify a delivery's signature, then read its events.
 //!
 //! Framework-agnostic: [`verify`] takes the headers and the raw body of the request, exactly as received.
-//! With the `axum` feature, [`axum::VerifiedDelivery`] does it as
-//! an extractor.
+//! With the `axum` feature, `webhooks::axum::VerifiedDelivery` does it as an extractor.
 //!
 //! Attio's rules, which [`verify`] follows: the header `Attio-Signature` (duplicated as
 //! `X-Attio-Signature` for older middleware) holds the hex HMAC-SHA256 of the raw body, keyed with the
