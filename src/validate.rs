@@ -67,6 +67,15 @@ pub(crate) fn new_meeting(meeting: &NewMeeting) -> Result<()> {
             "must be after data.start (the end is exclusive)",
         ));
     }
+    for (field, time) in [("start", &meeting.start), ("end", &meeting.end)] {
+        if let MeetingTime::Timed {
+            timezone: Some(zone),
+            ..
+        } = time
+        {
+            time_zone(&format!("data.{field}.timezone"), zone)?;
+        }
+    }
     // Attio's own 400 for this is "No participants were provided.".
     if meeting.participants.is_empty() {
         return Err(Error::invalid(
@@ -210,6 +219,31 @@ fn transcript(segments: &[crate::types::NewTranscriptSegment]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An IANA time-zone name (`Europe/Paris`, `UTC`). Attio stores a meeting whose zone it does not know in
+/// UTC without a word, so a misspelt one is refused here, with the nearest valid names.
+fn time_zone(field: &str, zone: &str) -> Result<()> {
+    if zone.parse::<chrono_tz::Tz>().is_ok() {
+        return Ok(());
+    }
+    let wanted = zone.trim().to_lowercase();
+    let mut nearest: Vec<(f64, &str)> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| {
+            let name = tz.name();
+            (strsim::jaro_winkler(&wanted, &name.to_lowercase()), name)
+        })
+        .collect();
+    nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let suggestions: Vec<&str> = nearest.iter().take(3).map(|(_, name)| *name).collect();
+    Err(Error::invalid(
+        field,
+        format!(
+            "`{zone}` is not an IANA time zone; did you mean {}?",
+            suggestions.join(", ")
+        ),
+    ))
 }
 
 /// A video URL Attio would fetch: `https` only.

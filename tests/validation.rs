@@ -57,6 +57,22 @@ async fn invalid_input_is_refused_before_sending() {
     empty.end = empty.start.clone();
     assert_invalid(meetings.create(empty).await, "data.end");
 
+    // A misspelt zone: Attio would store the meeting in UTC without a word.
+    let mut misspelt = new_meeting("x");
+    misspelt.start = MeetingTime::at(common::base_time(), "Europe/Pariss");
+    match meetings.create(misspelt.clone()).await {
+        Err(Error::InvalidInput { field, reason }) => {
+            assert_eq!(field, "data.start.timezone");
+            assert!(
+                reason.contains("`Europe/Pariss` is not an IANA time zone"),
+                "{reason}"
+            );
+            assert!(reason.contains("Europe/Paris"), "{reason}");
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    assert_invalid(meetings.ensure(misspelt).await, "data.start.timezone");
+
     // Attio answers "No participants were provided." to this; the client does not send it.
     let mut nobody = new_meeting("x");
     nobody.participants.clear();
