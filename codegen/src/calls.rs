@@ -637,7 +637,13 @@ impl Operation {
                         let body = match self.body {
                             Some(body) => {
                                 let body = body?;
-                                crate::validate::request_body(&body)?;
+                                {
+                                    // The body type's rules if `src/validate.rs` gives it some
+                                    // (`Rules`), else none: chosen by type when this compiles.
+                                    #[allow(unused_imports)]
+                                    use crate::validate::{ApplyRules as _, NoRules as _};
+                                    (&body).apply_rules()?;
+                                }
                                 Some(crate::args::json(&body)?)
                             }
                             None => #missing,
