@@ -55,6 +55,54 @@ impl MeetingTime {
     }
 }
 
+#[cfg(not(attio_field = "NewMeeting.external_ref"))]
+impl crate::types::NewMeeting {
+    /// The common case: a meeting with a title, a start and an (exclusive) end, organised by `organizer`
+    /// (an email address), no description and no linked records; all-day when the times are dates. Add
+    /// attendees by pushing to `participants`. A problem is refused with [`Error::InvalidInput`] naming its
+    /// field (a title over the spec's bound, times of different forms, an end not after the start, a
+    /// misspelt zone, an organizer that is not an email address).
+    ///
+    /// ```
+    /// use attio_meetings::chrono::DateTime;
+    /// use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant, ParticipantStatus};
+    ///
+    /// let start = DateTime::parse_from_rfc3339("2027-11-27T14:00:00-05:00").unwrap();
+    /// let mut meeting = NewMeeting::new(
+    ///     "Onboarding",
+    ///     MeetingTime::at(start, "America/New_York"),
+    ///     MeetingTime::at(start + attio_meetings::chrono::Duration::hours(1), "America/New_York"),
+    ///     "ada@example.com",
+    /// )?;
+    /// meeting.participants.push(NewParticipant::attendee("tom@example.com", ParticipantStatus::Pending));
+    /// # Ok::<(), attio_meetings::Error>(())
+    /// ```
+    pub fn new(
+        title: impl Into<String>,
+        start: MeetingTime,
+        end: MeetingTime,
+        organizer: impl Into<String>,
+    ) -> Result<Self> {
+        let meeting = Self {
+            // `NewMeetingTitle` (the spec's bound) today, `String` in documents without one.
+            title: title
+                .into()
+                .try_into()
+                .map_err(|e| Error::invalid("data.title", format!("{e}")))?,
+            description: String::new()
+                .try_into()
+                .map_err(|e| Error::invalid("data.description", format!("{e}")))?,
+            is_all_day: matches!(start, MeetingTime::AllDay { .. }),
+            start,
+            end,
+            participants: vec![NewParticipant::organizer(organizer)],
+            linked_records: Vec::new(),
+        };
+        crate::validate::new_meeting(&meeting)?;
+        Ok(meeting)
+    }
+}
+
 impl NewParticipant {
     /// The organizer, who accepted.
     pub fn organizer(email: impl Into<String>) -> Self {

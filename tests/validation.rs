@@ -213,3 +213,45 @@ fn settings_with_text_are_checked() {
             .is_ok()
     );
 }
+
+#[test]
+fn the_common_case_constructor_checks_and_derives_all_day() {
+    let start = common::base_time();
+    let timed = NewMeeting::new(
+        "Standup",
+        MeetingTime::at(start, "Europe/Paris"),
+        MeetingTime::at(start + chrono::Duration::minutes(15), "Europe/Paris"),
+        "ada@example.com",
+    )
+    .unwrap();
+    assert!(!timed.is_all_day);
+    assert_eq!(
+        timed.participants,
+        vec![NewParticipant::organizer("ada@example.com")]
+    );
+    let day = |d| MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 3, d).unwrap());
+    let all_day = NewMeeting::new("Offsite", day(1), day(3), "ada@example.com").unwrap();
+    assert!(all_day.is_all_day);
+
+    assert_invalid(
+        NewMeeting::new("x".repeat(1001), day(1), day(2), "ada@example.com"),
+        "data.title",
+    );
+    assert_invalid(
+        NewMeeting::new(
+            "Mixed",
+            day(1),
+            MeetingTime::at(start, "UTC"),
+            "ada@example.com",
+        ),
+        "data.end",
+    );
+    assert_invalid(
+        NewMeeting::new("Backwards", day(3), day(1), "ada@example.com"),
+        "data.end",
+    );
+    assert_invalid(
+        NewMeeting::new("No address", day(1), day(2), "ada"),
+        "data.participants[0].email_address",
+    );
+}
