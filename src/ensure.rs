@@ -300,6 +300,14 @@ impl Ensure {
         }
     }
 
+    /// Gives each attempt of each request (listings and the create) `timeout` instead of the client's.
+    pub fn timeout(self, timeout: Duration) -> Self {
+        Self {
+            batch: self.batch.timeout(timeout),
+            ..self
+        }
+    }
+
     /// Looks, and creates the meeting if nothing matches.
     pub async fn send(self) -> Result<Ensured> {
         if let Some(why) = self.refused {
@@ -341,6 +349,7 @@ pub struct EnsureAll {
     concurrency: usize,
     window_gap: Duration,
     reconcile: RetryPolicy,
+    timeout: Option<Duration>,
 }
 
 impl EnsureAll {
@@ -352,6 +361,15 @@ impl EnsureAll {
             concurrency: 8,
             window_gap: Duration::from_secs(24 * 3600),
             reconcile: RetryPolicy::default(),
+            timeout: None,
+        }
+    }
+
+    /// Gives each attempt of each request (listings and creates) `timeout` instead of the client's.
+    pub fn timeout(self, timeout: Duration) -> Self {
+        Self {
+            timeout: Some(timeout),
+            ..self
         }
     }
 
@@ -415,6 +433,7 @@ impl EnsureAll {
             concurrency,
             window_gap,
             reconcile,
+            timeout,
         } = self;
         let mut refused = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
@@ -446,6 +465,7 @@ impl EnsureAll {
             api,
             matching,
             reconcile,
+            timeout,
         };
         let found = stream::iter(windows)
             .then(move |(window, mut groups)| {
@@ -513,6 +533,7 @@ struct Context {
     api: Api,
     matching: Matching,
     reconcile: RetryPolicy,
+    timeout: Option<Duration>,
 }
 
 impl Context {
@@ -549,11 +570,16 @@ impl Context {
     }
 
     fn listing(&self, window: Window) -> ListMeetings {
-        self.api
+        let listing = self
+            .api
             .list_meetings()
             .ends_from(window.from)
             .starts_before(window.before)
-            .limit(ListMeetings::LIMIT_MAX)
+            .limit(ListMeetings::LIMIT_MAX);
+        match self.timeout {
+            Some(timeout) => listing.timeout(timeout),
+            None => listing,
+        }
     }
 
     /// The meetings that have `key` now.
@@ -613,13 +639,11 @@ impl Context {
     async fn create(&self, group: &Group) -> Result<Ensured> {
         let mut waits = self.reconcile.schedule();
         loop {
-            let error = match self
-                .api
-                .create_meeting()
-                .data(group.meeting.clone())
-                .send()
-                .await
-            {
+            let mut create = self.api.create_meeting().data(group.meeting.clone());
+            if let Some(timeout) = self.timeout {
+                create = create.timeout(timeout);
+            }
+            let error = match create.send().await {
                 Ok(meeting) => return Ok(Ensured::Created(meeting)),
                 Err(error) if error.may_have_been_applied() => error,
                 Err(error) => return Err(error),

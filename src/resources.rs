@@ -413,6 +413,7 @@ pub struct TranscriptDownload {
     call_recording_id: Uuid,
     cursor: Option<String>,
     retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
 }
 
 impl TranscriptDownload {
@@ -423,6 +424,15 @@ impl TranscriptDownload {
             call_recording_id,
             cursor: None,
             retry: None,
+            timeout: None,
+        }
+    }
+
+    /// Gives each attempt of each request `timeout` instead of the client's.
+    pub fn timeout(self, timeout: Duration) -> Self {
+        Self {
+            timeout: Some(timeout),
+            ..self
         }
     }
 
@@ -446,6 +456,9 @@ impl TranscriptDownload {
                 .call_recording_id(self.call_recording_id);
             if let Some(policy) = &self.retry {
                 request = request.retry(policy.clone());
+            }
+            if let Some(timeout) = self.timeout {
+                request = request.timeout(timeout);
             }
             let recording = request.send().await?;
             if let Some(carried) = recording.transcript {
@@ -475,6 +488,9 @@ impl TranscriptDownload {
         }
         if let Some(policy) = &self.retry {
             request = request.retry(policy.clone());
+        }
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
         }
         request
     }
