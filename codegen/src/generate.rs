@@ -48,6 +48,7 @@ pub fn generate(normalised: &Value, warnings: &mut Vec<String>) -> Result<String
     postprocess::serde_aliases(&mut file, &postprocess::aliases_in(normalised));
     postprocess::non_exhaustive_inputs(&mut file, &postprocess::inputs_in(normalised));
     postprocess::document_builders(&mut file);
+    postprocess::builders_report_every_problem(&mut file);
     calls::generate(normalised, &mut file, warnings)?;
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }

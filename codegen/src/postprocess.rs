@@ -5,6 +5,8 @@
 //! - [`serde_aliases`]: fields accept the other spellings recorded by the normaliser (`statusCode`).
 //! - [`non_exhaustive_inputs`]: the structs the client sends are `#[non_exhaustive]`, so callers build
 //!   them with the builders and constructors, and a new optional input field is a compatible change.
+//! - [`builders_report_every_problem`]: a builder that is converted reports every field left unset or
+//!   refused, not only the first.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -150,6 +152,83 @@ pub fn document_builders(file: &mut syn::File) {
             _ => {}
         }
     }
+}
+
+/// Rewrites each builder's conversion (`impl TryFrom<builder::X> for X`, which typify writes as
+/// `Ok(Self { a: value.a?, .. })` and so stops at the first problem) to collect every field's problem
+/// first: a builder missing its title, start and end says so at once.
+pub fn builders_report_every_problem(file: &mut syn::File) {
+    let Some(items) = types_module(file) else {
+        return;
+    };
+    let Some(builders) = items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    for item in builders.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let is_try_from = imp
+            .trait_
+            .as_ref()
+            .and_then(|(path, _)| path.segments.last())
+            .is_some_and(|s| s.ident == "TryFrom");
+        if !is_try_from {
+            continue;
+        }
+        for member in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            let Some(fields) = fields_taken_with_question_marks(&f.block) else {
+                continue;
+            };
+            let takes = fields.iter().map(|field| {
+                quote! {
+                    let #field = value.#field.map_err(|e| problems.push(e.to_string())).ok();
+                }
+            });
+            let somes = fields
+                .iter()
+                .map(|field| quote!(::std::option::Option::Some(#field)));
+            f.block = syn::parse_quote!({
+                let mut problems: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+                #(#takes)*
+                let (#(#somes,)*) = (#(#fields,)*) else {
+                    return ::std::result::Result::Err(problems.join("; ").into());
+                };
+                ::std::result::Result::Ok(Self { #(#fields,)* })
+            });
+        }
+    }
+}
+
+/// The fields of `Ok(Self { a: value.a?, b: value.b? })`, when the block is exactly that.
+fn fields_taken_with_question_marks(block: &syn::Block) -> Option<Vec<syn::Ident>> {
+    let [syn::Stmt::Expr(syn::Expr::Call(call), None)] = block.stmts.as_slice() else {
+        return None;
+    };
+    let [syn::Expr::Struct(literal)] = call.args.iter().collect::<Vec<_>>().as_slice() else {
+        return None;
+    };
+    let mut fields = Vec::new();
+    for field in &literal.fields {
+        let syn::Member::Named(name) = &field.member else {
+            return None;
+        };
+        let syn::Expr::Try(taken) = &field.expr else {
+            return None;
+        };
+        let syn::Expr::Field(access) = &*taken.expr else {
+            return None;
+        };
+        match &access.member {
+            syn::Member::Named(from) if from == name => fields.push(name.clone()),
+            _ => return None,
+        }
+    }
+    (!fields.is_empty()).then_some(fields)
 }
 
 /// Replaces every enum of unit variants in the `types` module (typify's string enums) with an open one.
@@ -385,6 +464,31 @@ mod tests {
             .rfind("#[derive(")
             .unwrap_or_else(|| panic!("derive before {item}"));
         &source[start..at]
+    }
+
+    #[test]
+    fn a_builder_conversion_collects_every_problem() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub mod builder {
+                    impl ::std::convert::TryFrom<Thing> for super::Thing {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: Thing) -> ::std::result::Result<Self, super::error::ConversionError> {
+                            Ok(Self { name: value.name?, when: value.when? })
+                        }
+                    }
+                }
+            }
+        };
+        builders_report_every_problem(&mut file);
+        let text = quote::ToTokens::to_token_stream(&file).to_string();
+        assert!(!text.contains("value . name ?"), "{text}");
+        assert!(text.contains("problems . push"), "{text}");
+        assert!(text.contains("problems . join (\"; \")"), "{text}");
+        assert!(
+            text.contains("let (:: std :: option :: Option :: Some (name) , :: std :: option :: Option :: Some (when) ,)"),
+            "{text}"
+        );
     }
 
     #[test]
