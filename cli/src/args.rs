@@ -41,26 +41,28 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List, read and find-or-create meetings.
+    /// List, read, create, delete meetings and link them to records.
     #[command(subcommand)]
     Meetings(Meetings),
     /// List, read, create and delete a meeting's call recordings.
     #[command(subcommand)]
     Recordings(Recordings),
-    /// Print a call recording's transcript (every page, merged).
+    /// Print a call recording's transcript.
     #[command(after_help = "Examples:\n  \
 attio-meetings transcript MEETING_ID RECORDING_ID\n  \
 attio-meetings transcript MEETING_ID RECORDING_ID --format vtt --wait > call.vtt")]
     Transcript(TranscriptArgs),
     /// Import calendar files (.ics) as meetings: running it again creates nothing new.
     #[command(
-        after_help = "Each event becomes a meeting found or created by its iCalendar identity (UID, and the\n\
-original start of each occurrence of a recurring series), so an import can be re-run safely.\n\
+        after_help = "Attio creates a meeting on every create, so the import lists the meetings of the window\n\
+first and creates only the events no meeting matches (same start, title and organizer); a\n\
+second run finds everything and writes nothing. An event whose title or time changed in the\n\
+calendar is a new meeting (the old one stays). Run one import of a calendar at a time.\n\
 Recurring series are expanded inside --since..--until; cancelled occurrences are skipped.\n\n\
 Examples:\n  \
 attio-meetings import --dry-run work.ics\n  \
 attio-meetings import --since 2026-01-01 --until 2026-06-30 work.ics holidays.ics\n  \
-curl -s \"$ICS_URL\" | attio-meetings import --provider google -"
+curl -s \"$ICS_URL\" | attio-meetings import -"
     )]
     Import(ImportArgs),
 }
@@ -77,13 +79,38 @@ attio-meetings meetings list --linked-record companies:0f1c...-... --json")]
         /// The meeting's id.
         meeting: Uuid,
     },
-    /// Find or create a meeting: the same --external-id always names the same meeting.
-    #[command(after_help = "Examples:\n  \
-attio-meetings meetings create --title 'Kick-off' --start 2026-12-01T10:00:00+01:00 \\\n      \
---end 2026-12-01T11:00:00+01:00 --timezone Europe/Paris --organizer ada@example.com \\\n      \
---participant grace@example.com --external-id kickoff-2026\n  \
-attio-meetings meetings create --title Offsite --all-day 2026-12-07..2026-12-09 --external-id offsite")]
+    /// Create a meeting (Attio creates one on every call); with --ensure, only if none matches.
+    #[command(
+        after_help = "With --ensure the meetings at that start are listed first, and one with the same title\n\
+and organizer is shown instead of creating another (several: listed, exit 1, none created).\n\n\
+Examples:\n  \
+attio-meetings meetings create --ensure --title 'Kick-off' --start 2026-12-01T10:00:00+01:00 \\\n      \
+--end 2026-12-01T11:00:00+01:00 --timezone Europe/Paris --organizer 'Ada Lovelace <ada@example.com>' \\\n      \
+--participant grace@example.com --guest 'Front desk'\n  \
+attio-meetings meetings create --title Offsite --all-day 2026-12-07..2026-12-09 --organizer ada@example.com"
+    )]
     Create(CreateMeetingArgs),
+    /// Delete a meeting (meetings of Attio's own calendar sync cannot be deleted).
+    Delete {
+        /// The meeting's id.
+        meeting: Uuid,
+    },
+    /// Link a meeting to records (added to its links; --replace makes them its only links).
+    #[command(after_help = "Examples:\n  \
+attio-meetings meetings link MEETING_ID deals:7f0e6a4c-2b1d-4c3e-9f8a-1b2c3d4e5f60\n  \
+attio-meetings meetings link MEETING_ID --replace companies:0b7c...-...   # unlinks every other record\n  \
+attio-meetings meetings link MEETING_ID --replace                        # unlinks every record")]
+    Link {
+        /// The meeting's id.
+        meeting: Uuid,
+        /// Records to link (object slug or id, then the record's id).
+        #[arg(value_name = "OBJECT:ID", value_parser = parse_linked_record)]
+        records: Vec<(String, Uuid)>,
+        /// Make these the meeting's only linked records (also unlinking those Attio linked from the
+        /// participants); with no record, unlink everything.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -122,8 +149,10 @@ pub enum Sort {
 
 #[derive(Debug, Args)]
 pub struct CreateMeetingArgs {
+    /// The title (at most 1,000 characters).
     #[arg(long)]
     pub title: String,
+    /// Free text shown with the meeting.
     #[arg(long, default_value = "")]
     pub description: String,
     /// Start (RFC 3339, e.g. 2026-12-01T10:00:00+01:00).
@@ -143,50 +172,120 @@ pub struct CreateMeetingArgs {
     /// IANA zone of a timed meeting (shown by Attio).
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<chrono_tz::Tz>,
-    /// Who organises it.
-    #[arg(long, value_name = "EMAIL")]
-    pub organizer: Option<String>,
-    /// Someone invited (repeatable); their answer is recorded as pending.
-    #[arg(long = "participant", value_name = "EMAIL")]
-    pub participants: Vec<String>,
+    /// Who organises it: an e-mail address, or `Name <email>`.
+    #[arg(long, value_name = "EMAIL", value_parser = parse_person)]
+    pub organizer: Option<Person>,
+    /// Someone invited, `email` or `Name <email>` (repeatable); their answer is recorded as pending.
+    #[arg(long = "participant", value_name = "EMAIL", value_parser = parse_person)]
+    pub participants: Vec<Person>,
+    /// Someone invited by name only, without an e-mail address (repeatable; Attio creates no person
+    /// record for them).
+    #[arg(long = "guest", value_name = "NAME")]
+    pub guests: Vec<String>,
     /// Link it to a record (repeatable).
     #[arg(long = "linked-record", value_name = "OBJECT:ID", value_parser = parse_linked_record)]
     pub linked_records: Vec<(String, Uuid)>,
-    /// Your stable id for this meeting: sent again, it finds the same meeting.
-    #[arg(long, value_name = "ID")]
-    pub external_id: String,
+    /// Find the meeting first (same start, title and organizer) and create it only if none matches.
+    #[arg(long)]
+    pub ensure: bool,
+}
+
+/// A participant given on the command line: an e-mail address and maybe a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub email: String,
+    pub name: Option<String>,
+}
+
+/// `ada@example.com` or `Ada Lovelace <ada@example.com>`.
+fn parse_person(value: &str) -> Result<Person, String> {
+    let value = value.trim();
+    let (name, email) = match value.strip_suffix('>').and_then(|v| v.rsplit_once('<')) {
+        Some((name, email)) => (Some(name.trim()).filter(|n| !n.is_empty()), email.trim()),
+        None => (None, value),
+    };
+    let plausible = email
+        .rsplit_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.contains(char::is_whitespace);
+    if !plausible {
+        return Err(format!(
+            "\"{email}\" is not an e-mail address (give `email` or `Name <email>`)"
+        ));
+    }
+    Ok(Person {
+        email: email.to_string(),
+        name: name.map(str::to_string),
+    })
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Recordings {
     /// A meeting's call recordings.
     List {
+        /// The meeting's id.
         meeting: Uuid,
         /// Stop after this many (default: all).
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
     },
-    /// One call recording.
-    Get { meeting: Uuid, recording: Uuid },
-    /// Add a recording to a meeting from a video URL (Attio fetches and transcribes it).
-    #[command(after_help = "Example:\n  \
-attio-meetings recordings create MEETING_ID --video-url https://example.com/call.mp4 --wait")]
-    Create {
+    /// One call recording, with its transcript's length and its video link.
+    Get {
+        /// The meeting's id.
         meeting: Uuid,
-        /// Where Attio downloads the video from.
-        #[arg(long, value_name = "URL")]
-        video_url: String,
+        /// The recording's id.
+        recording: Uuid,
+    },
+    /// Add a recording to a meeting: a transcript file, a video URL (Attio fetches it), or both.
+    #[command(
+        after_help = "The transcript is JSON segments (as `transcript --format json` prints them), SRT or\n\
+WebVTT (speakers from `<v Name>` voices or a leading `Name:`), told apart by the file's\n\
+extension or content. Attio makes its summaries from the transcript.\n\n\
+Examples:\n  \
+attio-meetings recordings create MEETING_ID --transcript call.vtt --wait\n  \
+attio-meetings recordings create MEETING_ID --video-url https://example.com/call.mp4 --transcript call.srt"
+    )]
+    Create {
+        /// The meeting's id.
+        meeting: Uuid,
+        /// Where Attio downloads the video from (public https, an .mp4 of at most 1 GB).
+        #[arg(long, value_name = "URL", required_unless_present = "transcript")]
+        video_url: Option<String>,
+        /// The call's transcript: a .json, .srt or .vtt file, or `-` for standard input.
+        #[arg(long, value_name = "FILE")]
+        transcript: Option<PathBuf>,
+        /// The transcript's format, when its name and content do not tell.
+        #[arg(long, value_enum, value_name = "FORMAT", requires = "transcript")]
+        transcript_format: Option<TranscriptFileFormat>,
         /// Wait until Attio has processed it.
         #[arg(long)]
         wait: bool,
     },
     /// Delete a call recording (deleting one already gone succeeds).
-    Delete { meeting: Uuid, recording: Uuid },
+    Delete {
+        /// The meeting's id.
+        meeting: Uuid,
+        /// The recording's id.
+        recording: Uuid,
+    },
+}
+
+/// The format of a transcript file given to `recordings create`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TranscriptFileFormat {
+    /// JSON segments (an array, JSON lines, or Attio's transcript object).
+    Json,
+    /// SubRip subtitles.
+    Srt,
+    /// WebVTT subtitles.
+    Vtt,
 }
 
 #[derive(Debug, Args)]
 pub struct TranscriptArgs {
+    /// The meeting's id.
     pub meeting: Uuid,
+    /// The recording's id.
     pub recording: Uuid,
     /// text: speaker-labelled paragraphs; json: a segment per line; srt, vtt: subtitles.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -198,16 +297,14 @@ pub struct TranscriptArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Speaker-labelled paragraphs with their times.
     Text,
+    /// One JSON segment per line.
     Json,
+    /// SubRip subtitles.
     Srt,
+    /// WebVTT subtitles, with `<v Speaker>` voices.
     Vtt,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Provider {
-    Google,
-    Microsoft,
 }
 
 #[derive(Debug, Args)]
@@ -215,9 +312,6 @@ pub struct ImportArgs {
     /// Calendar files (.ics); `-` reads one from standard input.
     #[arg(required = true, value_name = "FILE.ics")]
     pub files: Vec<PathBuf>,
-    /// Whose calendar the events come from (default: what the file's PRODID says).
-    #[arg(long, value_enum)]
-    pub provider: Option<Provider>,
     /// First day of the window recurring events are expanded in (YYYY-MM-DD or RFC 3339; default 90 days ago).
     #[arg(long, value_name = "WHEN", value_parser = parse_when)]
     pub since: Option<When>,
@@ -227,10 +321,11 @@ pub struct ImportArgs {
     /// IANA zone of floating times (events without a zone); default the calendar's X-WR-TIMEZONE.
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<chrono_tz::Tz>,
-    /// Print the request bodies (JSON lines, as POSTed to find-or-create) and send nothing.
+    /// Print the request body of every meeting in the window (JSON lines, as create-meeting takes them)
+    /// and send nothing (no token needed; nothing is looked up).
     #[arg(long)]
     pub dry_run: bool,
-    /// Requests in flight at once (pacing keeps them under Attio's write limit).
+    /// Creates in flight at once (pacing keeps them under Attio's write limit).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
     /// Writes per second at most (Attio allows 25 per token; lower it when other jobs share the token).

@@ -642,7 +642,9 @@ impl Operation {
                                     // (`Rules`), else none: chosen by type when this compiles.
                                     #[allow(unused_imports)]
                                     use crate::validate::{ApplyRules as _, NoRules as _};
-                                    (&body).apply_rules()?;
+                                    // The borrow is the choice (clippy cannot see it).
+                                    #[allow(clippy::needless_borrow)]
+                                    let () = (&body).apply_rules()?;
                                 }
                                 Some(crate::args::json(&body)?)
                             }

@@ -1,5 +1,8 @@
-//! `import FILE.ics...`: every event (and occurrence in the window) found or created by its iCalendar
-//! identity, paced under Attio's write limit; `--dry-run` prints the bodies instead.
+//! `import FILE.ics...`: every event (and occurrence in the window) made to exist once in Attio, which
+//! creates a meeting on every create: the library's `ensure_all` lists the meetings of the window (once
+//! per stretch of time, not once per occurrence), matches each occurrence by start, title and organizer,
+//! and creates only the missing ones, paced under Attio's write limit; a create whose answer is lost is
+//! reconciled by looking again. `--dry-run` prints the bodies instead.
 //!
 //! Every file is read before anything is sent, so a file that is not iCalendar stops the import with
 //! nothing sent. Events that cannot be mapped are reported and skipped; the rest goes on.
@@ -8,16 +11,15 @@ use std::io::Read as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
-use attio_meetings::types::{CalendarProvider, ExternalRef, FindOrCreateMeetingRequest};
-use attio_meetings::{Pacing, RetryPolicy};
+use attio_meetings::types::CreateMeetingRequest;
+use attio_meetings::{Ensured, Pacing};
 use chrono::{DateTime, Days, Utc};
-use futures_util::{StreamExt, stream};
+use futures_util::StreamExt;
 
-use crate::args::{Global, ImportArgs, Provider, When};
+use crate::args::{Global, ImportArgs, When};
 use crate::failure::Failure;
-use crate::ics::{self, FileError, Options, Planned, Window};
+use crate::ics::{self, FileError, Options, Window};
 use crate::output::Output;
 use crate::progress::Progress;
 
@@ -26,10 +28,6 @@ const INTERRUPTED: u8 = 130;
 
 pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<ExitCode, Failure> {
     let options = Options {
-        provider: args.provider.map(|p| match p {
-            Provider::Google => CalendarProvider::Google,
-            Provider::Microsoft => CalendarProvider::Microsoft,
-        }),
         timezone: args.timezone,
         window: window(args.since, args.until)?,
     };
@@ -43,11 +41,8 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
         };
         let text = read_file(path)?;
         let read = ics::read(&text, &options).map_err(|e| match e {
-            FileError::NotICalendar(why) => {
-                Failure::new(format!("{name} is not an iCalendar file: {why}; nothing was sent"))
-            }
-            FileError::UnknownProvider(prodid) => Failure::usage(format!(
-                "{name}: cannot tell whose calendar it is (PRODID \"{prodid}\"); pass --provider google or --provider microsoft"
+            FileError::NotICalendar(why) => Failure::new(format!(
+                "{name} is not an iCalendar file: {why}; nothing was sent"
             )),
         })?;
         summary.events += read.events;
@@ -65,9 +60,9 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
 
     if args.dry_run {
         for meeting in &planned {
-            // The body find-or-create sends, built by the same generated type.
-            let body = FindOrCreateMeetingRequest::try_from(
-                FindOrCreateMeetingRequest::builder().data(meeting.meeting.clone()),
+            // The body create-meeting sends, built by the same generated type.
+            let body = CreateMeetingRequest::try_from(
+                CreateMeetingRequest::builder().data(meeting.meeting.clone()),
             )
             .map_err(|e| Failure::new(format!("cannot build the body for {}: {e}", meeting.uid)))?;
             out.line(&body)?;
@@ -80,65 +75,94 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
     let interrupted = Arc::new(AtomicBool::new(false));
     watch_ctrl_c(interrupted.clone());
     let mut progress = Progress::new(planned.len() as u64);
-    let concurrency = usize::from(args.concurrency);
-    // A batch job is more patient than a request a person waits for: eight attempts, two minutes at most.
-    // Find-or-create is safe to repeat (the same external_ref finds the same meeting).
-    let retry = RetryPolicy::default()
-        .max_attempts(8)
-        .max_elapsed(Duration::from_secs(120));
-    let mut results = stream::iter(&planned)
-        .take_while(|_| std::future::ready(!interrupted.load(Ordering::SeqCst)))
-        .map(|planned| {
-            let request = client
-                .meetings()
-                .find_or_create(planned.meeting.clone())
-                .retry(retry.clone());
-            async move { (planned, request.send().await) }
-        })
-        .buffer_unordered(concurrency);
-    while let Some((planned, result)) = results.next().await {
+    let mut outcomes = client
+        .meetings()
+        .ensure_all(
+            planned
+                .iter()
+                .map(|p| p.meeting.clone())
+                .collect::<Vec<_>>(),
+        )
+        .concurrency(usize::from(args.concurrency))
+        .stream();
+    let mut listing_failed = None;
+    while let Some(item) = outcomes.next().await {
+        // Dropping the stream abandons the creates in flight; a run after it finds what they made.
+        if interrupted.load(Ordering::SeqCst) {
+            break;
+        }
+        let item = match item {
+            Ok(item) => item,
+            Err(error) => {
+                listing_failed = Some(error);
+                break;
+            }
+        };
         progress.inc();
-        match result {
-            Ok(meeting) => {
-                summary.sent += 1;
-                if out.json() {
-                    out.line(&serde_json::json!({
-                        "ical_uid": planned.uid,
-                        "original_start_time": original_start(planned),
-                        "meeting_id": meeting.id.meeting_id,
-                    }))?;
-                }
+        let Some(planned) = planned.get(item.index) else {
+            continue;
+        };
+        let at = planned
+            .original_start
+            .map(|at| format!(" at {}", at.to_rfc3339()))
+            .unwrap_or_default();
+        let (outcome, meeting_ids) = match &item.result {
+            Ok(Ensured::Found(meeting)) => {
+                summary.found += 1;
+                ("found", vec![meeting.id.meeting_id])
+            }
+            Ok(Ensured::Created(meeting)) => {
+                summary.created += 1;
+                ("created", vec![meeting.id.meeting_id])
+            }
+            Ok(Ensured::Ambiguous(candidates)) => {
+                summary.ambiguous += 1;
+                let ids: Vec<_> = candidates.iter().map(|m| m.id.meeting_id).collect();
+                progress.println(&format!(
+                    "ambiguous {}{at}: {} meetings match ({}); none created",
+                    planned.uid,
+                    ids.len(),
+                    ids.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                ("ambiguous", ids)
             }
             Err(error) => {
                 summary.failed += 1;
-                progress.println(&format!(
-                    "failed {}{}: {error}",
-                    planned.uid,
-                    original_start(planned)
-                        .map(|at| format!(" at {at}"))
-                        .unwrap_or_default()
-                ));
-                if out.json() {
-                    out.line(&serde_json::json!({
-                        "ical_uid": planned.uid,
-                        "original_start_time": original_start(planned),
-                        "error": error.to_string(),
-                    }))?;
-                }
+                progress.println(&format!("failed {}{at}: {error}", planned.uid));
+                ("failed", Vec::new())
             }
+        };
+        if out.json() {
+            out.line(&serde_json::json!({
+                "ical_uid": planned.uid,
+                "original_start_time": planned.original_start.map(|at| at.to_rfc3339()),
+                "outcome": outcome,
+                "meeting_ids": meeting_ids,
+                "error": item.result.as_ref().err().map(ToString::to_string),
+            }))?;
         }
     }
+    drop(outcomes);
     progress.finish();
     let stopped = interrupted.load(Ordering::SeqCst);
     summary.print(&options.window, false);
+    if let Some(error) = listing_failed {
+        return Err(Failure::api(
+            "listing the meetings of the window (nothing more was created)",
+            &error,
+        ));
+    }
     if stopped {
         eprintln!(
-            "interrupted: {} not sent; run the same import again to finish (nothing is duplicated)",
-            summary.occurrences - summary.sent - summary.failed
+            "interrupted: {} not handled; run the same import again to finish (what exists is found, not created again)",
+            summary.occurrences - summary.handled()
         );
         return Ok(ExitCode::from(INTERRUPTED));
     }
-    Ok(if summary.failed > 0 {
+    Ok(if summary.failed > 0 || summary.ambiguous > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
@@ -157,13 +181,6 @@ fn watch_ctrl_c(interrupted: Arc<AtomicBool>) {
             std::process::exit(i32::from(INTERRUPTED));
         }
     });
-}
-
-fn original_start(planned: &Planned) -> Option<String> {
-    match &planned.meeting.external_ref {
-        ExternalRef::IcalRef(ical) => ical.original_start_time.map(|at| at.to_rfc3339()),
-        ExternalRef::ExternalId(_) => None,
-    }
 }
 
 /// `--since` (default 90 days ago) to the end of `--until` (default 180 days ahead).
@@ -211,18 +228,26 @@ struct Summary {
     occurrences: usize,
     cancelled: usize,
     skipped: usize,
-    sent: usize,
+    found: usize,
+    created: usize,
+    ambiguous: usize,
     failed: usize,
 }
 
 impl Summary {
+    fn handled(&self) -> usize {
+        self.found + self.created + self.ambiguous + self.failed
+    }
+
     fn print(&self, window: &Window, dry_run: bool) {
         let Summary {
             events,
             occurrences,
             cancelled,
             skipped,
-            sent,
+            found,
+            created,
+            ambiguous,
             failed,
         } = self;
         let span = format!(
@@ -233,7 +258,7 @@ impl Summary {
         let outcome = if dry_run {
             "dry run: nothing sent".to_string()
         } else {
-            format!("{sent} sent, {failed} failed")
+            format!("found {found}, created {created}, ambiguous {ambiguous}, failed {failed}")
         };
         eprintln!(
             "summary: {events} events read, {occurrences} meetings in {span}; {outcome}; {skipped} skipped (see above), {cancelled} cancelled"

@@ -1,14 +1,15 @@
-//! `meetings list|get|create`.
+//! `meetings list|get|create|delete|link`.
 
 use std::process::ExitCode;
 
+use attio_meetings::Ensured;
 use attio_meetings::types::{
-    ExternalRef, Meeting, MeetingSort, MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant,
+    Meeting, MeetingSort, MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant,
     ParticipantStatus,
 };
 use chrono::Utc;
 
-use crate::args::{CreateMeetingArgs, Global, ListMeetingsArgs, Meetings, Sort, When};
+use crate::args::{CreateMeetingArgs, Global, ListMeetingsArgs, Meetings, Person, Sort, When};
 use crate::failure::Failure;
 use crate::output::{self, Output, fields};
 
@@ -26,16 +27,106 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
             show(out, &meeting)
         }
         Meetings::Create(args) => {
+            let ensure = args.ensure;
             let meeting = new_meeting(args)?;
-            let meeting = client
+            if !ensure {
+                let meeting = client
+                    .meetings()
+                    .create(meeting)
+                    .send()
+                    .await
+                    .map_err(|e| Failure::api("creating the meeting", &e))?;
+                return show(out, &meeting);
+            }
+            match client
                 .meetings()
-                .find_or_create(meeting)
+                .ensure(meeting)
                 .send()
                 .await
-                .map_err(|e| Failure::api("finding or creating the meeting", &e))?;
+                .map_err(|e| Failure::api("ensuring the meeting", &e))?
+            {
+                Ensured::Found(meeting) => {
+                    eprintln!(
+                        "found: a meeting with this start, title and organizer exists; nothing created"
+                    );
+                    show(out, &meeting)
+                }
+                Ensured::Created(meeting) => show(out, &meeting),
+                Ensured::Ambiguous(candidates) => {
+                    let ids: Vec<String> = candidates
+                        .iter()
+                        .map(|m| m.id.meeting_id.to_string())
+                        .collect();
+                    Err(Failure::new(format!(
+                        "{} meetings have this start, title and organizer ({}); none created: delete the extra ones or create without --ensure",
+                        candidates.len(),
+                        ids.join(", ")
+                    )))
+                }
+            }
+        }
+        Meetings::Delete { meeting } => {
+            client
+                .meetings()
+                .delete(meeting)
+                .send()
+                .await
+                .map_err(|e| delete_failure(&e))?;
+            if out.json() {
+                out.line(&serde_json::json!({ "deleted": meeting }))?;
+            } else {
+                eprintln!("deleted meeting {meeting}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Meetings::Link {
+            meeting,
+            records,
+            replace,
+        } => {
+            let records: Vec<NewLinkedRecord> = records
+                .into_iter()
+                .map(|(object, id)| NewLinkedRecord::new(object, id))
+                .collect();
+            let meeting = if replace {
+                if records.is_empty() {
+                    eprintln!("unlinking every record of meeting {meeting}");
+                }
+                client
+                    .meetings()
+                    .replace_linked_records(meeting, records)
+                    .send()
+                    .await
+                    .map_err(|e| Failure::api("replacing the linked records", &e))?
+            } else {
+                if records.is_empty() {
+                    return Err(Failure::usage(
+                        "give at least one OBJECT:ID to link (or --replace with none to unlink all)",
+                    ));
+                }
+                client
+                    .meetings()
+                    .link_records(meeting, records)
+                    .send()
+                    .await
+                    .map_err(|e| Failure::api("linking the records", &e))?
+            };
             show(out, &meeting)
         }
     }
+}
+
+/// A refused delete: Attio's calendar sync owns some meetings.
+fn delete_failure(error: &attio_meetings::Error) -> Failure {
+    if error
+        .api()
+        .is_some_and(|api| api.code == "system_edit_unauthorized")
+    {
+        return Failure::new(format!(
+            "deleting the meeting failed: {error} (it came from Attio's calendar sync: delete the event in the calendar, or disconnect the calendar)"
+        ));
+    }
+    Failure::api("deleting the meeting", error)
 }
 
 async fn list(
@@ -96,7 +187,12 @@ fn show(out: &Output, meeting: &Meeting) -> Result<ExitCode, Failure> {
         .participants
         .iter()
         .map(|p| {
-            let who = p.email_address.as_deref().unwrap_or("(no e-mail)");
+            let who = match (p.name.as_deref(), p.email_address.as_deref()) {
+                (Some(name), Some(email)) => format!("{name} <{email}>"),
+                (Some(name), None) => name.to_string(),
+                (None, Some(email)) => email.to_string(),
+                (None, None) => "(no e-mail)".to_string(),
+            };
             let role = if p.is_organizer { ", organizer" } else { "" };
             format!("{who} ({}{role})", p.status.as_str())
         })
@@ -173,18 +269,33 @@ fn new_meeting(args: CreateMeetingArgs) -> Result<NewMeeting, Failure> {
             ));
         }
     };
-    let mut participants: Vec<NewParticipant> = args
-        .organizer
-        .iter()
-        .map(NewParticipant::organizer)
-        .collect();
-    participants.extend(
-        args.participants
-            .iter()
-            .map(|email| NewParticipant::attendee(email, ParticipantStatus::Pending)),
-    );
-    let external_ref = ExternalRef::id(args.external_id)
-        .map_err(|_| Failure::usage("--external-id must not be empty"))?;
+    let person = |person: &Person, status| {
+        let participant = NewParticipant::attendee(&person.email, status);
+        match &person.name {
+            Some(name) => participant
+                .with_name(name)
+                .map_err(|e| Failure::usage(format!("{}: {e}", person.email))),
+            None => Ok(participant),
+        }
+    };
+    let mut participants: Vec<NewParticipant> = Vec::new();
+    if let Some(organizer) = &args.organizer {
+        participants.push(person(organizer, ParticipantStatus::Accepted)?.as_organizer());
+    }
+    for attendee in &args.participants {
+        participants.push(person(attendee, ParticipantStatus::Pending)?);
+    }
+    for guest in &args.guests {
+        participants.push(
+            NewParticipant::named(guest, ParticipantStatus::Pending)
+                .map_err(|e| Failure::usage(format!("--guest: {e}")))?,
+        );
+    }
+    if participants.is_empty() {
+        return Err(Failure::usage(
+            "give --organizer, --participant or --guest: Attio needs at least one participant",
+        ));
+    }
     NewMeeting::builder()
         .title(args.title)
         .description(args.description)
@@ -198,7 +309,6 @@ fn new_meeting(args: CreateMeetingArgs) -> Result<NewMeeting, Failure> {
                 .map(|(object, id)| NewLinkedRecord::new(object, id))
                 .collect::<Vec<_>>(),
         )
-        .external_ref(external_ref)
         .try_into()
         .map_err(|e: attio_meetings::types::error::ConversionError| {
             Failure::usage(format!("the meeting is not valid: {e}"))

@@ -1,12 +1,15 @@
 //! `recordings list|get|create|delete`.
 
+use std::io::Read as _;
+use std::path::Path;
 use std::process::ExitCode;
 
-use attio_meetings::types::CallRecording;
+use attio_meetings::types::{CallRecordingDetails, NewCallRecording, NewTranscriptSegment};
 
-use crate::args::{Global, Recordings};
+use crate::args::{Global, Recordings, TranscriptFileFormat};
 use crate::failure::Failure;
 use crate::output::{self, Output, fields};
+use crate::transcript_file::{self, Format};
 
 pub async fn run(global: &Global, out: &Output, command: Recordings) -> Result<ExitCode, Failure> {
     let client = super::connect(global)?;
@@ -46,21 +49,40 @@ pub async fn run(global: &Global, out: &Output, command: Recordings) -> Result<E
         Recordings::Create {
             meeting,
             video_url,
+            transcript,
+            transcript_format,
             wait,
         } => {
+            // The file is read and checked before anything is sent.
+            let segments = match &transcript {
+                Some(path) => Some(read_transcript(path, transcript_format)?),
+                None => None,
+            };
+            let recording = match (video_url, segments) {
+                (Some(url), Some(segments)) => {
+                    NewCallRecording::from_video(url).with_transcript(segments)
+                }
+                (Some(url), None) => NewCallRecording::from_video(url),
+                (None, Some(segments)) => NewCallRecording::from_transcript(segments),
+                (None, None) => {
+                    return Err(Failure::usage(
+                        "give --transcript FILE, --video-url URL, or both",
+                    ));
+                }
+            };
             let recordings = client.call_recordings(meeting);
-            let mut recording = recordings
-                .create(video_url)
+            let created = recordings
+                .create(recording)
                 .send()
                 .await
                 .map_err(|e| Failure::api("creating the call recording", &e))?;
-            if wait {
-                recording = recordings
-                    .wait_until_processed(recording.id.call_recording_id)
-                    .wait()
-                    .await
-                    .map_err(|e| Failure::api("waiting for the recording to be processed", &e))?;
+            let id = created.id.call_recording_id;
+            let recording = if wait {
+                recordings.wait_until_processed(id).wait().await
+            } else {
+                recordings.get(id).send().await
             }
+            .map_err(|e| Failure::api("reading the call recording back", &e))?;
             show(out, &recording)
         }
         Recordings::Delete { meeting, recording } => {
@@ -80,17 +102,74 @@ pub async fn run(global: &Global, out: &Output, command: Recordings) -> Result<E
     }
 }
 
-fn show(out: &Output, recording: &CallRecording) -> Result<ExitCode, Failure> {
+fn show(out: &Output, recording: &CallRecordingDetails) -> Result<ExitCode, Failure> {
     if out.json() {
         out.line(recording)?;
     } else {
+        let transcript = match &recording.transcript {
+            Some(transcript) => {
+                let segments = transcript.segments.len();
+                format!("{segments} segment{}", if segments == 1 { "" } else { "s" })
+            }
+            None => "none yet".to_string(),
+        };
         fields(&[
             ("id", recording.id.call_recording_id.to_string()),
             ("meeting", recording.id.meeting_id.to_string()),
             ("status", recording.status.as_str().to_string()),
             ("created", recording.created_at.to_rfc3339()),
             ("web url", recording.web_url.clone()),
+            ("transcript", transcript),
+            (
+                "video url",
+                recording
+                    .video_url
+                    .clone()
+                    .unwrap_or_else(|| "(none)".into()),
+            ),
         ])?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The segments of a transcript file (`-`: standard input), in the format given or told by the file.
+fn read_transcript(
+    path: &Path,
+    format: Option<TranscriptFileFormat>,
+) -> Result<Vec<NewTranscriptSegment>, Failure> {
+    let stdin = path.as_os_str() == "-";
+    let name = if stdin {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let mut text = String::new();
+    let read = if stdin {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    read.map_err(|e| Failure::new(format!("cannot read {name}: {e}")))?;
+    let format = match format {
+        Some(TranscriptFileFormat::Json) => Format::Json,
+        Some(TranscriptFileFormat::Srt) => Format::Srt,
+        Some(TranscriptFileFormat::Vtt) => Format::Vtt,
+        None => Format::detect(path, &text).ok_or_else(|| {
+            Failure::usage(format!(
+                "cannot tell the format of {name}: give --transcript-format json, srt or vtt"
+            ))
+        })?,
+    };
+    let segments = transcript_file::parse(&text, format, &name)
+        .map_err(|e| Failure::new(format!("{e}; nothing was sent")))?;
+    Ok(segments
+        .into_iter()
+        .map(|s| {
+            let segment = NewTranscriptSegment::new(s.speaker, s.start_time, s.end_time, s.speech);
+            match s.email_address {
+                Some(email) => segment.speaker_email(email),
+                None => segment,
+            }
+        })
+        .collect())
 }

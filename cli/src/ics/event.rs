@@ -154,14 +154,28 @@ fn text(component: &ICalendarComponent, property: &ICalendarProperty) -> Option<
 }
 
 /// The organizer first, then the attendees in file order; an attendee who is the organizer is merged into
-/// the organizer's entry. Rooms and resources are not people and are left out.
+/// the organizer's entry. Rooms and resources are not people and are left out. Names (`CN`) go with the
+/// addresses; an attendee with a name and no address is a participant by name (Attio then creates no
+/// person record for them). Attio needs at least one participant.
 fn participants(component: &ICalendarComponent) -> Result<Vec<NewParticipant>, String> {
     let mut people: Vec<NewParticipant> = Vec::new();
+    let name_of = |entry: &calcard::icalendar::ICalendarEntry| {
+        entry
+            .parameter(&ICalendarParameterName::Cn)
+            .and_then(|v| v.as_text())
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
+    };
     let organizer = component.property(&ICalendarProperty::Organizer);
     if let Some(entry) = organizer
         && let Some(email) = email(entry.calendar_address())
     {
-        people.push(NewParticipant::organizer(email));
+        let organizer = NewParticipant::organizer(email);
+        people.push(match name_of(entry) {
+            Some(name) => organizer.clone().with_name(name).unwrap_or(organizer),
+            None => organizer,
+        });
     }
     for entry in component.properties(&ICalendarProperty::Attendee) {
         let kind = entry.parameter(&ICalendarParameterName::Cutype);
@@ -174,14 +188,7 @@ fn participants(component: &ICalendarComponent) -> Result<Vec<NewParticipant>, S
             continue;
         }
         let address = entry.calendar_address();
-        let Some(email) = email(address) else {
-            let who = entry
-                .parameter(&ICalendarParameterName::Cn)
-                .and_then(|v| v.as_text())
-                .or(address)
-                .unwrap_or("(empty)");
-            return Err(format!("ATTENDEE \"{who}\" has no e-mail address"));
-        };
+        let name = name_of(entry);
         let status = match entry.parameter(&ICalendarParameterName::Partstat) {
             Some(ICalendarParameterValue::Partstat(ICalendarParticipationStatus::Accepted)) => {
                 ParticipantStatus::Accepted
@@ -194,13 +201,41 @@ fn participants(component: &ICalendarComponent) -> Result<Vec<NewParticipant>, S
             }
             _ => ParticipantStatus::Pending,
         };
-        match people
-            .iter_mut()
-            .find(|p| p.email_address.eq_ignore_ascii_case(&email))
-        {
+        let Some(email) = email(address) else {
+            match name {
+                Some(name) => people.push(
+                    NewParticipant::named(name, status)
+                        .map_err(|e| format!("an ATTENDEE's name: {e}"))?,
+                ),
+                None => {
+                    return Err(format!(
+                        "ATTENDEE \"{}\" has neither an e-mail address nor a name",
+                        address.unwrap_or("(empty)")
+                    ));
+                }
+            }
+            continue;
+        };
+        match people.iter_mut().find(|p| {
+            p.email_address
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+        }) {
             Some(existing) => existing.status = status,
-            None => people.push(NewParticipant::attendee(email, status)),
+            None => {
+                let attendee = NewParticipant::attendee(email, status);
+                people.push(match name {
+                    Some(name) => attendee.clone().with_name(name).unwrap_or(attendee),
+                    None => attendee,
+                });
+            }
         }
+    }
+    if people.is_empty() {
+        return Err(
+            "it has no ORGANIZER or ATTENDEE with an e-mail address or a name; Attio needs at least one participant"
+                .into(),
+        );
     }
     Ok(people)
 }

@@ -1,6 +1,7 @@
 //! Calendars (.ics) into meetings: each event, or each occurrence of a recurring one inside the window,
-//! becomes the `NewMeeting` that find-or-create takes, identified by its iCalendar identity so that an
-//! import run twice creates nothing new (Attio's "Syncing meetings" guide).
+//! becomes the `NewMeeting` to ensure (Attio creates on every call; the import finds a meeting again by
+//! its start, title and organizer, as Attio's "Syncing meetings" guide advises). The iCalendar UID and an
+//! occurrence's original start are kept for reports only.
 
 mod event;
 mod recur;
@@ -8,7 +9,7 @@ mod times;
 
 use std::collections::BTreeMap;
 
-use attio_meetings::types::{CalendarProvider, ExternalRef, MeetingTime, NewMeeting};
+use attio_meetings::types::{MeetingTime, NewMeeting};
 use calcard::icalendar::{ICalendar, ICalendarComponentType, ICalendarProperty};
 use calcard::{Entry, Parser};
 use chrono::{DateTime, Utc};
@@ -27,17 +28,18 @@ pub struct Window {
 /// What the user said about the calendars.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// `--provider`: wins over what the file's `PRODID` says.
-    pub provider: Option<CalendarProvider>,
     /// `--timezone`: where floating times are.
     pub timezone: Option<Tz>,
     pub window: Window,
 }
 
-/// One meeting to find or create.
+/// One meeting to ensure.
 #[derive(Debug, Clone)]
 pub struct Planned {
     pub uid: String,
+    /// The original start of an occurrence of a recurring series (what tells occurrences apart in
+    /// reports); `None` for a single event.
+    pub original_start: Option<DateTime<chrono::FixedOffset>>,
     pub meeting: NewMeeting,
 }
 
@@ -64,8 +66,6 @@ pub struct Read {
 #[derive(Debug)]
 pub enum FileError {
     NotICalendar(String),
-    /// No provider: the file's `PRODID` names neither Google nor Microsoft and `--provider` was not given.
-    UnknownProvider(String),
 }
 
 /// Reads one file's calendars.
@@ -144,16 +144,6 @@ fn read_calendar(
         .and_then(|e| e.values.first())
         .and_then(|v| v.as_text())
     };
-    let prodid = root
-        .and_then(|c| c.property(&ICalendarProperty::Prodid))
-        .and_then(|e| e.values.first())
-        .and_then(|v| v.as_text())
-        .unwrap_or("");
-    let provider = match (&options.provider, provider_of(prodid)) {
-        (Some(provider), _) => provider.clone(),
-        (None, Some(provider)) => provider,
-        (None, None) => return Err(FileError::UnknownProvider(prodid.to_string())),
-    };
     let calendar_zone = property("X-WR-TIMEZONE").and_then(|name| name.trim().parse::<Tz>().ok());
     let zones = Zones {
         resolver: calendar.build_tz_resolver(),
@@ -207,7 +197,6 @@ fn read_calendar(
             uid,
             master.as_ref(),
             &overrides,
-            &provider,
             &zones,
             &options.window,
             read,
@@ -222,7 +211,6 @@ fn plan_series(
     uid: &str,
     master: Option<&Event<'_>>,
     overrides: &[Event<'_>],
-    provider: &CalendarProvider,
     zones: &Zones<'_>,
     window: &Window,
     read: &mut Read,
@@ -297,23 +285,17 @@ fn plan_series(
             });
             continue;
         };
-        let reference = ExternalRef::ical(uid, provider.clone());
-        let reference = if recurring {
-            reference.recurring(Some(original_instant(original)))
-        } else {
-            reference
-        };
         let meeting = NewMeeting::builder()
             .title(event.title.clone())
             .description(event.description.clone())
             .start(meeting_time(start))
             .end(meeting_time(end))
             .is_all_day(matches!(start, EventTime::Date(_)))
-            .participants(event.participants.clone())
-            .external_ref(reference);
+            .participants(event.participants.clone());
         match NewMeeting::try_from(meeting) {
             Ok(meeting) => read.meetings.push(Planned {
                 uid: uid.into(),
+                original_start: recurring.then(|| original_instant(original)),
                 meeting,
             }),
             Err(e) => read.skipped.push(Skipped {
@@ -364,18 +346,6 @@ pub fn midnight(zone: Tz, day: chrono::NaiveDate) -> DateTime<Utc> {
 fn in_window(at: &EventTime, window: &Window) -> bool {
     let at = at.instant();
     window.since <= at && at < window.until
-}
-
-/// `PRODID` names the calendar's writer: Google's and Microsoft's exports say so.
-fn provider_of(prodid: &str) -> Option<CalendarProvider> {
-    let prodid = prodid.to_ascii_lowercase();
-    if prodid.contains("google") {
-        Some(CalendarProvider::Google)
-    } else if prodid.contains("microsoft") {
-        Some(CalendarProvider::Microsoft)
-    } else {
-        None
-    }
 }
 
 /// The 1-based line of each `BEGIN:VEVENT`, in file order.
