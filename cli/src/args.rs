@@ -321,8 +321,9 @@ pub struct ImportArgs {
     /// IANA zone of floating times (events without a zone); default the calendar's X-WR-TIMEZONE.
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<chrono_tz::Tz>,
-    /// Print the request body of every meeting in the window (JSON lines, as create-meeting takes them)
-    /// and send nothing (no token needed; nothing is looked up).
+    /// Print the request body of every meeting in the window (JSON lines, as create-meeting takes them;
+    /// with --json, each as `body` beside its event's `ical_uid` and `original_start_time`) and send
+    /// nothing (no token needed; nothing is looked up).
     #[arg(long)]
     pub dry_run: bool,
     /// Creates in flight at once (pacing keeps them under Attio's write limit).

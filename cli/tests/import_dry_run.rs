@@ -5,15 +5,17 @@
 //! Covered: recurrence (`RRULE` with no end, with `UNTIL`, with `COUNT`; `EXDATE`; overrides that
 //! move or cancel one occurrence), UTC offsets on either side of the British, European and US
 //! daylight-saving changes of 2026, Windows zone names, UTC and floating times, all-day events,
-//! `DURATION`, unfolding and unescaping, participants and their answers, the provider, events
-//! skipped with a report, files that are not iCalendar, and reading from stdin.
+//! `DURATION`, unfolding and unescaping, participants and their answers, events skipped with a
+//! report, files that are not iCalendar, and reading from stdin.
 //!
 //! Every expected value was worked out by hand from the fixtures and checked with an independent
 //! reading in Python (`icalendar` 7.3 and `recurring-ical-events` 3.8 for the occurrences,
 //! `zoneinfo` with tzdata 2026 for the offsets), never with this crate.
 //!
 //! The order of the output lines is not part of the contract: occurrences are found by `ical_uid`
-//! and `original_start_time`. Datetimes are compared as instants *and* offsets (`+01:00` and
+//! and `original_start_time`, which `--json` prints beside each body (the bodies themselves carry no
+//! identity since Attio dropped `external_ref`; the helpers below put the two back under
+//! `external_ref` in the value the tests read, after checking the body has no such key). Datetimes are compared as instants *and* offsets (`+01:00` and
 //! `+00:00` differ across a DST change even for the same wall time), so `Z` and `+00:00` are
 //! equivalent. The windows (`--since`, `--until`) are days away from every occurrence, so where
 //! exactly a window starts and ends does not matter here.
@@ -143,6 +145,7 @@ fn import_command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_attio-meetings"));
     command
         .env_remove("ATTIO_API_KEY")
+        .arg("--json")
         .arg("import")
         .arg("--dry-run")
         .args(args);
@@ -181,19 +184,32 @@ fn successful(args: &[&str], output: Output) -> DryRun {
     }
 }
 
-/// One output line: exactly a request body, `{"data": {...}}`; returns the `data`.
+/// One output line: the event's identity and exactly a request body, `{"data": {...}}`; returns the
+/// `data`, with the identity under `external_ref` (not sent: see the module's docs).
 #[track_caller]
 fn request_body(line: &str) -> Value {
-    let body: Value = match serde_json::from_str(line) {
+    let annotated: Value = match serde_json::from_str(line) {
         Ok(body) => body,
         Err(e) => panic!("not a JSON line ({e}): {line:?}"),
     };
     assert_eq!(
-        keys(&body),
-        ["data"],
-        "a line is the body of one request: {line}"
+        keys(&annotated),
+        ["body", "ical_uid", "original_start_time"],
+        "{line}"
     );
-    body["data"].clone()
+    let body = &annotated["body"];
+    assert_eq!(keys(body), ["data"], "a body is one request's: {line}");
+    assert!(
+        body["data"].get("external_ref").is_none(),
+        "Attio dropped external_ref: {line}"
+    );
+    let mut data = body["data"].clone();
+    let mut identity = json!({"ical_uid": annotated["ical_uid"]});
+    if let Some(original) = annotated["original_start_time"].as_str() {
+        identity["original_start_time"] = json!(original);
+    }
+    data["external_ref"] = identity;
+    data
 }
 
 /// The keys of a JSON object, sorted.
@@ -247,15 +263,7 @@ fn apple_spring() -> &'static DryRun {
     static RUN: OnceLock<DryRun> = OnceLock::new();
     RUN.get_or_init(|| {
         let path = fixture("apple.ics");
-        dry_run(&[
-            "--provider",
-            "google",
-            "--since",
-            "2026-03-01",
-            "--until",
-            "2026-06-30",
-            &path,
-        ])
+        dry_run(&["--since", "2026-03-01", "--until", "2026-06-30", &path])
     })
 }
 
@@ -314,10 +322,10 @@ fn occurrence<'a>(meetings: &'a [Value], uid: &str, original_start: &str) -> &'a
 
 /// The one line of non-recurring `uid`, whose `external_ref` has no `original_start_time`.
 #[track_caller]
-fn single<'a>(meetings: &'a [Value], uid: &str, provider: &str) -> &'a Value {
+fn single<'a>(meetings: &'a [Value], uid: &str) -> &'a Value {
     let found = occurrences(meetings, uid);
     assert_eq!(found.len(), 1, "lines of {uid}: {found:#?}");
-    let ref_ = json!({"ical_uid": uid, "provider": provider, "is_recurring": false});
+    let ref_ = json!({"ical_uid": uid});
     assert_eq!(
         found[0]["external_ref"], ref_,
         "external_ref of a single event"
@@ -335,24 +343,13 @@ fn original_starts(meetings: &[Value], uid: &str) -> Vec<String> {
     starts
 }
 
-/// Asserts an occurrence's `external_ref`: exactly these four keys, with `original_start_time` the
-/// same instant and offset as `original_start`.
+/// Asserts an occurrence's identity: its UID, with `original_start_time` the same instant and offset as
+/// `original_start`.
 #[track_caller]
-fn assert_recurring_ref(meeting: &Value, uid: &str, provider: &str, original_start: &str) {
+fn assert_recurring_ref(meeting: &Value, uid: &str, original_start: &str) {
     let ref_ = &meeting["external_ref"];
-    assert_eq!(
-        keys(ref_),
-        [
-            "ical_uid",
-            "is_recurring",
-            "original_start_time",
-            "provider"
-        ],
-        "{ref_}"
-    );
+    assert_eq!(keys(ref_), ["ical_uid", "original_start_time"], "{ref_}");
     assert_eq!(ref_["ical_uid"], uid);
-    assert_eq!(ref_["provider"], provider);
-    assert_eq!(ref_["is_recurring"], true);
     let actual = str_field(ref_, "original_start_time");
     assert!(
         same_time(actual, original_start),
@@ -391,6 +388,8 @@ fn assert_all_day(meeting: &Value, start: &str, end: &str) {
 
 /// Asserts the participants, in order, each exactly `(email_address, is_organizer, status)`.
 #[track_caller]
+/// Asserts the participants' addresses, roles and answers, in order; their names (from `CN`, where the
+/// file gives one) are checked by [`assert_names`].
 fn assert_participants(meeting: &Value, expected: &[(&str, bool, &str)]) {
     let expected: Vec<Value> = expected
         .iter()
@@ -398,12 +397,32 @@ fn assert_participants(meeting: &Value, expected: &[(&str, bool, &str)]) {
             json!({"email_address": email, "is_organizer": organizer, "status": status})
         })
         .collect();
+    let mut actual = meeting["participants"].clone();
+    for participant in actual.as_array_mut().into_iter().flatten() {
+        if let Some(p) = participant.as_object_mut() {
+            p.remove("name");
+        }
+    }
     assert_eq!(
-        meeting["participants"],
+        actual,
         Value::Array(expected),
         "participants of {}",
         meeting["title"]
     );
+}
+
+/// Asserts the participants' names (`None`: the key is left out), in order.
+fn assert_names(meeting: &Value, expected: &[Option<&str>]) {
+    let names: Vec<Option<&str>> = meeting["participants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            p.get("name")
+                .map(|n| n.as_str().unwrap_or("(not a string)"))
+        })
+        .collect();
+    assert_eq!(names, expected, "names of {}", meeting["title"]);
 }
 
 /// The one stderr line reporting `uid` as skipped: it contains `skipped`, the UID and `line N`.
@@ -513,7 +532,7 @@ fn google_override_moves_one_occurrence_and_renames_it() {
             ("mei.lin@acme.example", false, "accepted"),
         ],
     );
-    assert_recurring_ref(moved, WEEKLY_REVIEW, "google", "2026-04-06T09:30:00+01:00");
+    assert_recurring_ref(moved, WEEKLY_REVIEW, "2026-04-06T09:30:00+01:00");
     // Nothing is left at the original time.
     let on_easter_monday = occurrences(meetings, WEEKLY_REVIEW)
         .into_iter()
@@ -539,7 +558,7 @@ fn google_offsets_follow_british_summer_time() {
             &format!("{day}T10:00:00{offset}"),
             "Europe/London",
         );
-        assert_recurring_ref(meeting, WEEKLY_REVIEW, "google", &original);
+        assert_recurring_ref(meeting, WEEKLY_REVIEW, &original);
     }
     // Every occurrence but the moved one starts at 09:30 London time, with the offset of its day.
     for original in weekly_review_original_starts() {
@@ -595,7 +614,7 @@ fn google_until_series_stops_at_its_last_date() {
 
 #[test]
 fn google_all_day_event_spans_three_days() {
-    let offsite = single(google_2026(), OFFSITE, "google");
+    let offsite = single(google_2026(), OFFSITE);
     assert_eq!(offsite["title"], "Sales kickoff offsite");
     // 15, 16 and 17 April: DTEND;VALUE=DATE:20260418 is exclusive and stays so.
     assert_all_day(offsite, "2026-04-15", "2026-04-18");
@@ -626,7 +645,7 @@ fn google_description_is_unfolded_and_unescaped() {
             assert_eq!(meeting["description"], weekly_review_description());
         }
     }
-    let untitled = single(meetings, UNTITLED, "google");
+    let untitled = single(meetings, UNTITLED);
     assert_eq!(untitled["title"], "(No title)");
     assert_eq!(untitled["description"], "");
 }
@@ -646,6 +665,17 @@ fn google_participants_field_by_field() {
             ("ravi.kapoor@acme.example", false, "declined"),
         ],
     );
+    // Each CN goes with its address (Attio shows it; since 2026-07 participants have names).
+    assert_names(
+        review,
+        &[
+            Some("Priya Shah"),
+            Some("Tom Becker"),
+            Some("Mei Lin"),
+            Some("Jonas Okafor"),
+            Some("Ravi Kapoor"),
+        ],
+    );
     // Tom organizes and answered "maybe" to his own meeting: the merged entry says tentative.
     let onboarding = occurrence(meetings, ONBOARDING, "2026-03-05T15:00:00+00:00");
     assert_participants(
@@ -656,7 +686,7 @@ fn google_participants_field_by_field() {
             ("priya.shah@acme.example", false, "pending"),
         ],
     );
-    let intro = single(meetings, INTRO_CALL, "google");
+    let intro = single(meetings, INTRO_CALL);
     assert_participants(
         intro,
         &[
@@ -665,7 +695,7 @@ fn google_participants_field_by_field() {
         ],
     );
     // An ORGANIZER and no ATTENDEE at all: the organizer, accepted.
-    let untitled = single(meetings, UNTITLED, "google");
+    let untitled = single(meetings, UNTITLED);
     assert_participants(untitled, &[("mei.lin@acme.example", true, "accepted")]);
 }
 
@@ -673,7 +703,7 @@ fn google_participants_field_by_field() {
 fn google_utc_times_are_shown_in_the_calendar_zone() {
     let meetings = google_2026();
     // 13:00Z in June is 14:00 in London (BST).
-    let intro = single(meetings, INTRO_CALL, "google");
+    let intro = single(meetings, INTRO_CALL);
     assert_eq!(intro["title"], "Intro call: Globex");
     assert_eq!(
         intro["description"],
@@ -686,7 +716,7 @@ fn google_utc_times_are_shown_in_the_calendar_zone() {
         "Europe/London",
     );
     // 16:00Z in February is 16:00 in London (GMT).
-    let untitled = single(meetings, UNTITLED, "google");
+    let untitled = single(meetings, UNTITLED);
     assert_times(
         untitled,
         "2026-02-03T16:00:00+00:00",
@@ -696,22 +726,19 @@ fn google_utc_times_are_shown_in_the_calendar_zone() {
 }
 
 #[test]
-fn google_provider_comes_from_prodid_and_single_events_are_not_recurring() {
+fn google_single_events_have_no_original_start_and_occurrences_have_theirs() {
     let meetings = google_2026();
     // 50 weekly reviews, 9 onboarding calls, the offsite, the intro call, the untitled event; the
     // 2025 event is outside the window.
     assert_eq!(meetings.len(), 62);
     assert!(occurrences(meetings, LAST_YEAR).is_empty());
-    for meeting in meetings {
-        assert_eq!(meeting["external_ref"]["provider"], "google", "{meeting}");
-    }
     for uid in [OFFSITE, INTRO_CALL, UNTITLED] {
-        single(meetings, uid, "google");
+        single(meetings, uid);
     }
     for uid in [WEEKLY_REVIEW, ONBOARDING] {
         for meeting in occurrences(meetings, uid) {
             let original = str_field(&meeting["external_ref"], "original_start_time");
-            assert_recurring_ref(meeting, uid, "google", original);
+            assert_recurring_ref(meeting, uid, original);
         }
     }
 }
@@ -748,7 +775,7 @@ fn outlook_windows_zone_names_map_to_iana() {
     let desk = occurrence(meetings, DEAL_DESK, "2026-03-24T10:00:00+01:00");
     assert_eq!(desk["start"]["timezone"], "Europe/Berlin");
     // TZID=W. Europe Standard Time (unquoted)
-    let one_to_one = single(meetings, ONE_TO_ONE, "microsoft");
+    let one_to_one = single(meetings, ONE_TO_ONE);
     assert_times(
         one_to_one,
         "2026-03-18T14:00:00+01:00",
@@ -756,7 +783,7 @@ fn outlook_windows_zone_names_map_to_iana() {
         "Europe/Berlin",
     );
     // TZID=Pacific Standard Time (unquoted), in daylight time since 8 March whatever the name says.
-    let renewal = single(meetings, RENEWAL_CALL, "microsoft");
+    let renewal = single(meetings, RENEWAL_CALL);
     assert_eq!(renewal["start"]["timezone"], "America/Los_Angeles");
     assert_eq!(renewal["end"]["timezone"], "America/Los_Angeles");
 }
@@ -784,13 +811,13 @@ fn outlook_count_six_crosses_the_european_dst_change() {
             &format!("{day}T10:30:00{offset}"),
             "Europe/Berlin",
         );
-        assert_recurring_ref(meeting, DEAL_DESK, "microsoft", &original);
+        assert_recurring_ref(meeting, DEAL_DESK, &original);
     }
 }
 
 #[test]
 fn outlook_duration_gives_the_end() {
-    let renewal = single(outlook_spring(), RENEWAL_CALL, "microsoft");
+    let renewal = single(outlook_spring(), RENEWAL_CALL);
     assert_eq!(renewal["title"], "Fabrikam renewal call");
     // DTSTART 09:00 Pacific, DURATION:PT45M.
     assert_times(
@@ -807,7 +834,7 @@ fn outlook_duration_gives_the_end() {
 
 #[test]
 fn outlook_all_day_event() {
-    let kickoff = single(outlook_spring(), KICKOFF, "microsoft");
+    let kickoff = single(outlook_spring(), KICKOFF);
     assert_eq!(kickoff["title"], "Q2-Kickoff München");
     // 5 and 6 May.
     assert_all_day(kickoff, "2026-05-05", "2026-05-07");
@@ -839,7 +866,7 @@ fn outlook_partstat_maps_to_status() {
             ("erik.nilsson@contoso.example", false, "pending"),
         ],
     );
-    let renewal = single(meetings, RENEWAL_CALL, "microsoft");
+    let renewal = single(meetings, RENEWAL_CALL);
     assert_participants(
         renewal,
         &[
@@ -851,15 +878,11 @@ fn outlook_partstat_maps_to_status() {
 }
 
 #[test]
-fn outlook_provider_is_microsoft_from_prodid() {
+fn outlook_folded_uids_are_read_whole() {
     let meetings = outlook_spring();
     // Six deal desks, the renewal call, the kickoff, the 1:1.
     assert_eq!(meetings.len(), 9);
     for meeting in meetings {
-        assert_eq!(
-            meeting["external_ref"]["provider"], "microsoft",
-            "{meeting}"
-        );
         // The 112-digit UIDs are folded over two lines in the file.
         assert_eq!(
             str_field(&meeting["external_ref"], "ical_uid").len(),
@@ -868,7 +891,7 @@ fn outlook_provider_is_microsoft_from_prodid() {
         );
     }
     for uid in [RENEWAL_CALL, KICKOFF, ONE_TO_ONE] {
-        single(meetings, uid, "microsoft");
+        single(meetings, uid);
     }
 }
 
@@ -876,7 +899,7 @@ fn outlook_provider_is_microsoft_from_prodid() {
 fn outlook_titles_and_descriptions() {
     let meetings = outlook_spring();
     // SUMMARY;LANGUAGE=en-us:1:1 Anna / Lukas: the value is everything after the first colon.
-    let one_to_one = single(meetings, ONE_TO_ONE, "microsoft");
+    let one_to_one = single(meetings, ONE_TO_ONE);
     assert_eq!(one_to_one["title"], "1:1 Anna / Lukas");
     assert_eq!(one_to_one["description"], "\n");
     // The event's DESCRIPTION, not its alarm's ("Reminder").
@@ -885,32 +908,6 @@ fn outlook_titles_and_descriptions() {
 }
 
 // ---- apple.ics ----------------------------------------------------------------------------------
-
-#[test]
-fn apple_without_provider_is_a_usage_error() {
-    let output = import(&[
-        "--since",
-        "2026-03-01",
-        "--until",
-        "2026-06-30",
-        &fixture("apple.ics"),
-    ]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "PRODID names no provider; stderr:\n{stderr}"
-    );
-    assert!(
-        stderr.contains("--provider"),
-        "the message says what to add:\n{stderr}"
-    );
-    assert!(
-        output.stdout.is_empty(),
-        "nothing printed: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-}
 
 #[test]
 fn apple_daily_series_crosses_the_us_dst_start() {
@@ -939,8 +936,7 @@ fn apple_daily_series_crosses_the_us_dst_start() {
             &format!("{day}T09:00:00{offset}"),
             "America/New_York",
         );
-        // --provider google, since the PRODID is Apple's.
-        assert_recurring_ref(meeting, WAR_ROOM, "google", &original);
+        assert_recurring_ref(meeting, WAR_ROOM, &original);
         // Dana organizes and is an ATTENDEE spelled Dana.Whitfield@Initech.example: one entry, the
         // organizer's, with the attendee's answer. Hannah's row has no PARTSTAT.
         assert_participants(
@@ -965,16 +961,14 @@ fn apple_floating_event_is_skipped_without_a_zone() {
         "no zone to read 09:00 in"
     );
     skip_report(&run.stderr, FLOATING);
-    // The other events still print: five war rooms, the dentist, the webinar.
-    assert_eq!(run.meetings.len(), 7, "{:#?}", run.meetings);
+    // The other events still print: five war rooms and the webinar (the dentist has no participant).
+    assert_eq!(run.meetings.len(), 6, "{:#?}", run.meetings);
 }
 
 #[test]
 fn apple_floating_event_is_read_in_the_given_timezone() {
     let path = fixture("apple.ics");
     let run = dry_run(&[
-        "--provider",
-        "google",
         "--timezone",
         "Europe/Paris",
         "--since",
@@ -983,8 +977,8 @@ fn apple_floating_event_is_read_in_the_given_timezone() {
         "2026-06-30",
         &path,
     ]);
-    assert_eq!(run.meetings.len(), 8, "{:#?}", run.meetings);
-    let floating = single(&run.meetings, FLOATING, "google");
+    assert_eq!(run.meetings.len(), 7, "{:#?}", run.meetings);
+    let floating = single(&run.meetings, FLOATING);
     assert_eq!(floating["title"], "Portfolio review (wherever I am)");
     assert_eq!(floating["description"], "");
     assert_times(
@@ -1001,28 +995,26 @@ fn apple_floating_event_is_read_in_the_given_timezone() {
         ],
     );
     // --timezone is for floating times only: zoned times keep their zone.
-    let dentist = single(&run.meetings, DENTIST, "google");
-    assert_eq!(dentist["start"]["timezone"], "America/New_York");
+    let webinar = single(&run.meetings, WEBINAR);
+    assert_eq!(webinar["start"]["timezone"], "UTC");
+    let war_room = occurrence(&run.meetings, WAR_ROOM, "2026-03-06T08:30:00-05:00");
+    assert_eq!(war_room["start"]["timezone"], "America/New_York");
 }
 
 #[test]
-fn apple_event_without_attendees_has_no_participants() {
-    let dentist = single(&apple_spring().meetings, DENTIST, "google");
-    assert_eq!(dentist["title"], "Dentist");
-    assert_eq!(dentist["participants"], json!([]));
-    // No DESCRIPTION (the LOCATION is not one).
-    assert_eq!(dentist["description"], "");
-    assert_times(
-        dentist,
-        "2026-04-02T10:00:00-04:00",
-        "2026-04-02T11:00:00-04:00",
-        "America/New_York",
+fn apple_event_without_attendees_is_skipped_since_attio_needs_a_participant() {
+    let run = apple_spring();
+    assert!(occurrences(&run.meetings, DENTIST).is_empty());
+    let report = skip_report(&run.stderr, DENTIST);
+    assert!(
+        report.contains("Attio needs at least one participant"),
+        "{report}"
     );
 }
 
 #[test]
 fn apple_utc_times_without_a_calendar_zone_are_in_utc() {
-    let webinar = single(&apple_spring().meetings, WEBINAR, "google");
+    let webinar = single(&apple_spring().meetings, WEBINAR);
     assert_eq!(webinar["title"], "Webinar: RevOps in 2026");
     assert_times(
         webinar,
@@ -1046,7 +1038,7 @@ fn broken_events_are_skipped_with_a_report_and_the_good_one_prints() {
     let path = fixture("broken.ics");
     let run = dry_run(&["--since", "2026-05-01", "--until", "2026-05-31", &path]);
     assert_eq!(run.meetings.len(), 1, "{:#?}", run.meetings);
-    let good = single(&run.meetings, GOOD_EVENT, "google");
+    let good = single(&run.meetings, GOOD_EVENT);
     assert_eq!(good["title"], "QBR: Initech");
     assert_eq!(
         good["description"],

@@ -65,7 +65,16 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
                 CreateMeetingRequest::builder().data(meeting.meeting.clone()),
             )
             .map_err(|e| Failure::new(format!("cannot build the body for {}: {e}", meeting.uid)))?;
-            out.line(&body)?;
+            if out.json() {
+                // With --json, which event each body comes from, for scripts (and reviews).
+                out.line(&serde_json::json!({
+                    "ical_uid": meeting.uid,
+                    "original_start_time": meeting.original_start.map(|at| at.to_rfc3339()),
+                    "body": body,
+                }))?;
+            } else {
+                out.line(&body)?;
+            }
         }
         summary.print(&options.window, true);
         return Ok(ExitCode::SUCCESS);
