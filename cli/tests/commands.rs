@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use attio_meetings_mock::{MockServer, Segment};
-use common::{against, assert_exit, command, json_lines, run, stderr, stdout};
+use common::{TempFile, against, assert_exit, command, json_lines, run, stderr, stdout};
 use serde_json::json;
 
 async fn fake() -> MockServer {
@@ -25,7 +25,6 @@ fn seed_meeting(fake: &MockServer, title: &str, start: &str, end: &str, email: &
                 "start": {"datetime": start, "timezone": "Europe/Paris"},
                 "end": {"datetime": end, "timezone": "Europe/Paris"},
                 "participants": [{"email_address": email, "is_organizer": true, "status": "accepted"}],
-                "external_ref": title,
             }}),
             None,
         )
@@ -90,10 +89,42 @@ async fn bad_flags_are_usage_errors_with_exit_code_2() {
                 "x",
                 "--all-day",
                 "2026-12-09..2026-12-07",
-                "--external-id",
-                "x",
+                "--organizer",
+                "ada@example.com",
             ],
             "before",
+        ),
+        (
+            &[
+                "meetings",
+                "create",
+                "--title",
+                "x",
+                "--all-day",
+                "2026-12-07",
+                "--organizer",
+                "Ada <not an address>",
+            ],
+            "is not an e-mail address",
+        ),
+        (
+            &[
+                "meetings",
+                "create",
+                "--title",
+                "x",
+                "--all-day",
+                "2026-12-07",
+            ],
+            "at least one participant",
+        ),
+        (
+            &["meetings", "link", &uuid::Uuid::nil().to_string()],
+            "at least one OBJECT:ID",
+        ),
+        (
+            &["recordings", "create", &uuid::Uuid::nil().to_string()],
+            "--video-url",
         ),
     ] {
         let output = run(command(), args).await;
@@ -234,7 +265,7 @@ async fn meetings_list_prints_a_table_or_json_lines_and_applies_the_filters() {
 }
 
 #[tokio::test]
-async fn meetings_create_finds_or_creates_and_get_shows_it() {
+async fn meetings_create_creates_ensure_finds_and_get_shows_it() {
     let fake = fake().await;
     let create = [
         "meetings",
@@ -248,11 +279,11 @@ async fn meetings_create_finds_or_creates_and_get_shows_it() {
         "--timezone",
         "Europe/Paris",
         "--organizer",
-        "ada@example.com",
+        "Ada Lovelace <ada@example.com>",
         "--participant",
         "grace@example.com",
-        "--external-id",
-        "kickoff-2026",
+        "--guest",
+        "Front desk",
     ];
     let mut json = against(&fake);
     json.arg("--json");
@@ -260,16 +291,32 @@ async fn meetings_create_finds_or_creates_and_get_shows_it() {
     assert_exit(&first, 0);
     let meeting = &json_lines(&first)[0];
     assert_eq!(meeting["title"], "Kick-off");
-    assert_eq!(meeting["participants"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        meeting["participants"],
+        json!([
+            {"email_address": "ada@example.com", "name": "Ada Lovelace", "is_organizer": true, "status": "accepted"},
+            {"email_address": "grace@example.com", "is_organizer": false, "status": "pending"},
+            {"email_address": null, "name": "Front desk", "is_organizer": false, "status": "pending"}
+        ])
+    );
     let id = meeting["id"]["meeting_id"].as_str().unwrap().to_string();
 
+    // Attio creates on every create: the same command again is a second meeting...
     let again = run(against(&fake), &create).await;
     assert_exit(&again, 0);
-    assert_eq!(
-        fake.store().meetings().len(),
-        1,
-        "the same external id finds the same meeting"
+    assert_eq!(fake.store().meetings().len(), 2, "create always creates");
+    // ...and with --ensure, two candidates: none created, both named, exit 1.
+    let mut ensure: Vec<&str> = create.to_vec();
+    ensure.push("--ensure");
+    let ambiguous = run(against(&fake), &ensure).await;
+    assert_exit(&ambiguous, 1);
+    assert!(
+        stderr(&ambiguous).contains("2 meetings have this start, title and organizer")
+            && stderr(&ambiguous).contains(&id),
+        "{}",
+        stderr(&ambiguous)
     );
+    assert_eq!(fake.store().meetings().len(), 2);
 
     let shown = run(against(&fake), &["meetings", "get", &id]).await;
     assert_exit(&shown, 0);
@@ -277,30 +324,39 @@ async fn meetings_create_finds_or_creates_and_get_shows_it() {
     assert!(field(&text, "id", &id), "{text}");
     assert!(
         text.contains("grace@example.com (pending)")
-            && text.contains("ada@example.com (accepted, organizer)"),
+            && text.contains("Ada Lovelace <ada@example.com> (accepted, organizer)")
+            && text.contains("Front desk (pending)"),
         "{text}"
     );
 
-    let all_day = run(
-        against(&fake),
-        &[
-            "meetings",
-            "create",
-            "--title",
-            "Offsite",
-            "--all-day",
-            "2026-12-07..2026-12-09",
-            "--external-id",
-            "offsite",
-        ],
-    )
-    .await;
+    // --ensure twice: one meeting.
+    let offsite = [
+        "meetings",
+        "create",
+        "--ensure",
+        "--title",
+        "Offsite",
+        "--all-day",
+        "2026-12-07..2026-12-09",
+        "--organizer",
+        "ada@example.com",
+    ];
+    let all_day = run(against(&fake), &offsite).await;
     assert_exit(&all_day, 0);
     let text = stdout(&all_day);
     assert!(
         field(&text, "start", "2026-12-07") && field(&text, "end", "2026-12-10"),
         "the last day is included: {text}"
     );
+    let found = run(against(&fake), &offsite).await;
+    assert_exit(&found, 0);
+    assert!(
+        stderr(&found).contains("found: a meeting with this start, title and organizer exists"),
+        "{}",
+        stderr(&found)
+    );
+    assert_eq!(stdout(&found), text, "the same meeting shown");
+    assert_eq!(fake.store().meetings().len(), 3);
 
     let missing = run(
         against(&fake),
@@ -313,6 +369,216 @@ async fn meetings_create_finds_or_creates_and_get_shows_it() {
         "{}",
         stderr(&missing)
     );
+}
+
+#[tokio::test]
+async fn meetings_are_linked_to_records_and_deleted() {
+    let fake = fake().await;
+    let meeting = seed_meeting(
+        &fake,
+        "Renewal",
+        "2026-12-02T10:00:00+01:00",
+        "2026-12-02T11:00:00+01:00",
+        "ada@example.com",
+    )
+    .to_string();
+    let (deal, company) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let linked = |output: &std::process::Output| -> Vec<String> {
+        let mut ids: Vec<String> = json_lines(output)[0]["linked_records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["record_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut json = against(&fake);
+    json.arg("--json");
+    let appended = run(
+        json,
+        &["meetings", "link", &meeting, &format!("deals:{deal}")],
+    )
+    .await;
+    assert_exit(&appended, 0);
+    assert_eq!(linked(&appended), [deal.to_string()]);
+    let mut json = against(&fake);
+    json.arg("--json");
+    let replaced = run(
+        json,
+        &[
+            "meetings",
+            "link",
+            &meeting,
+            "--replace",
+            &format!("companies:{company}"),
+        ],
+    )
+    .await;
+    assert_exit(&replaced, 0);
+    assert_eq!(linked(&replaced), [company.to_string()]);
+    let mut json = against(&fake);
+    json.arg("--json");
+    let cleared = run(json, &["meetings", "link", &meeting, "--replace"]).await;
+    assert_exit(&cleared, 0);
+    assert!(linked(&cleared).is_empty());
+    assert!(
+        stderr(&cleared).contains("unlinking every record"),
+        "{}",
+        stderr(&cleared)
+    );
+
+    let deleted = run(against(&fake), &["meetings", "delete", &meeting]).await;
+    assert_exit(&deleted, 0);
+    assert!(stderr(&deleted).contains(&format!("deleted meeting {meeting}")));
+    assert!(fake.store().meetings().is_empty());
+    let again = run(against(&fake), &["meetings", "delete", &meeting]).await;
+    assert_exit(&again, 1);
+    assert!(
+        stderr(&again).contains("check the id"),
+        "{}",
+        stderr(&again)
+    );
+
+    // A meeting of Attio's calendar sync cannot be deleted; the hint says what to do instead.
+    let synced = fake
+        .store()
+        .seed_meeting(
+            &json!({"calendar_synced": true, "data": {
+                "title": "Synced", "description": "", "is_all_day": false,
+                "start": {"datetime": "2026-12-03T10:00:00Z"}, "end": {"datetime": "2026-12-03T11:00:00Z"},
+                "participants": [{"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"}]
+            }}),
+            None,
+        )
+        .unwrap()
+        .to_string();
+    let refused = run(against(&fake), &["meetings", "delete", &synced]).await;
+    assert_exit(&refused, 1);
+    assert!(
+        stderr(&refused).contains("calendar sync: delete the event in the calendar"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+/// Speakers, times and words read back from Attio as uploaded, through `transcript --format json`.
+async fn uploaded_reads_back(
+    fake: &MockServer,
+    meeting: &str,
+    file: &TempFile,
+    expected: &[(&str, f64, f64, &str)],
+) {
+    let mut json = against(fake);
+    json.arg("--json");
+    let created = run(
+        json,
+        &[
+            "recordings",
+            "create",
+            meeting,
+            "--transcript",
+            file.as_str(),
+            "--wait",
+        ],
+    )
+    .await;
+    assert_exit(&created, 0);
+    let recording = &json_lines(&created)[0];
+    assert_eq!(recording["status"], "completed");
+    let id = recording["id"]["call_recording_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let transcript = run(
+        against(fake),
+        &["transcript", meeting, &id, "--format", "json"],
+    )
+    .await;
+    assert_exit(&transcript, 0);
+    let segments: Vec<(String, f64, f64, String)> = json_lines(&transcript)
+        .iter()
+        .map(|s| {
+            (
+                s["speaker"]["name"].as_str().unwrap().to_string(),
+                s["start_time"].as_f64().unwrap(),
+                s["end_time"].as_f64().unwrap(),
+                s["speech"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, f64, f64, String)> = expected
+        .iter()
+        .map(|(who, start, end, said)| (who.to_string(), *start, *end, said.to_string()))
+        .collect();
+    assert_eq!(segments, expected, "{}", file.as_str());
+}
+
+#[tokio::test]
+async fn transcripts_uploaded_from_srt_and_webvtt_read_back_segment_for_segment() {
+    let fake = fake().await;
+    let meeting = seed_meeting(
+        &fake,
+        "Upload",
+        "2026-12-04T10:00:00+01:00",
+        "2026-12-04T11:00:00+01:00",
+        "ada@example.com",
+    )
+    .to_string();
+    let expected = [
+        ("Ada Lovelace", 0.5, 3.25, "Thanks for joining."),
+        (
+            "Grace Hopper",
+            3.25,
+            7.0,
+            "Happy to be here, let's look at the numbers.",
+        ),
+        (
+            "Ada Lovelace",
+            7.0,
+            9.875,
+            "First the renewals & the pipeline.",
+        ),
+    ];
+    let srt = TempFile::new(
+        "call.srt",
+        "1\r\n00:00:00,500 --> 00:00:03,250\r\nAda Lovelace: Thanks for joining.\r\n\r\n\
+         2\r\n00:00:03,250 --> 00:00:07,000\r\nGrace Hopper: Happy to be here,\r\nlet's look at the numbers.\r\n\r\n\
+         3\r\n00:00:07,000 --> 00:00:09,875\r\nAda Lovelace: First the renewals & the pipeline.\r\n",
+    );
+    uploaded_reads_back(&fake, &meeting, &srt, &expected).await;
+    let vtt = TempFile::new(
+        "call.vtt",
+        "WEBVTT\n\n00:00.500 --> 00:03.250\n<v Ada Lovelace>Thanks for joining.\n\n\
+         00:03.250 --> 00:07.000 align:start\n<v Grace Hopper>Happy to be here, let's look at the numbers.\n\n\
+         00:07.000 --> 00:09.875\n<v Ada Lovelace>First the renewals &amp; the pipeline.\n",
+    );
+    uploaded_reads_back(&fake, &meeting, &vtt, &expected).await;
+
+    // A transcript out of order is refused with the file and line, and nothing is sent.
+    let backwards = TempFile::new(
+        "bad.srt",
+        "1\n00:00:05,000 --> 00:00:06,000\nAda: later\n\n2\n00:00:01,000 --> 00:00:02,000\nAda: earlier\n",
+    );
+    let before = fake.store().call_recordings().len();
+    let refused = run(
+        against(&fake),
+        &[
+            "recordings",
+            "create",
+            &meeting,
+            "--transcript",
+            backwards.as_str(),
+        ],
+    )
+    .await;
+    assert_exit(&refused, 1);
+    assert!(
+        stderr(&refused).contains("bad.srt line") && stderr(&refused).contains("nothing was sent"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(fake.store().call_recordings().len(), before);
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! `import --dry-run` on the cases the exporter-shaped fixtures do not cover: `RDATE`, events without an
-//! end, several files at once, `--provider` over `PRODID`, and the edges of the window.
+//! end, several files at once, participants by name, and the edges of the window. Attio needs a
+//! participant, so the events here have an organizer unless the test is about that.
 
 mod common;
 
@@ -12,15 +13,27 @@ fn calendar(prodid: &str, events: &str) -> String {
 
 const GOOGLE: &str = "-//Google Inc//Google Calendar 70.9054//EN";
 
+/// Ada, who organises the events.
+const ADA: &str = "ORGANIZER:mailto:ada@example.com\r\n";
+
+/// The `data` of each body a dry run prints, with the event's identity (which `--json` prints beside
+/// the body) under `external_ref`.
 async fn dry_run(ics: &str, extra: &[&str]) -> Vec<Value> {
-    let mut args = vec!["import", "--dry-run"];
+    let mut args = vec!["--json", "import", "--dry-run"];
     args.extend(extra);
     args.push("-");
     let output = run_with_stdin(command(), &args, ics.as_bytes().to_vec()).await;
     assert_exit(&output, 0);
     json_lines(&output)
         .into_iter()
-        .map(|body| body["data"].clone())
+        .map(|line| {
+            let mut data = line["body"]["data"].clone();
+            data["external_ref"] = serde_json::json!({
+                "ical_uid": line["ical_uid"],
+                "original_start_time": line["original_start_time"],
+            });
+            data
+        })
         .collect()
 }
 
@@ -28,8 +41,10 @@ async fn dry_run(ics: &str, extra: &[&str]) -> Vec<Value> {
 async fn rdate_adds_occurrences_to_the_rule_and_to_an_event_without_one() {
     let ics = calendar(
         GOOGLE,
-        "BEGIN:VEVENT\r\nUID:r@x\r\nDTSTART;TZID=Europe/Paris:20270104T090000\r\nDTEND;TZID=Europe/Paris:20270104T093000\r\n\
-         RRULE:FREQ=WEEKLY;COUNT=2\r\nRDATE;TZID=Europe/Paris:20270301T090000,20270401T090000\r\nEND:VEVENT\r\n",
+        &format!(
+            "BEGIN:VEVENT\r\nUID:r@x\r\n{ADA}DTSTART;TZID=Europe/Paris:20270104T090000\r\nDTEND;TZID=Europe/Paris:20270104T093000\r\n\
+             RRULE:FREQ=WEEKLY;COUNT=2\r\nRDATE;TZID=Europe/Paris:20270301T090000,20270401T090000\r\nEND:VEVENT\r\n"
+        ),
     );
     let meetings = dry_run(&ics, &["--since", "2027-01-01", "--until", "2027-12-31"]).await;
     let starts: Vec<&str> = meetings
@@ -51,7 +66,9 @@ async fn rdate_adds_occurrences_to_the_rule_and_to_an_event_without_one() {
     // Without a rule, the occurrences are DTSTART and the RDATEs.
     let ics = calendar(
         GOOGLE,
-        "BEGIN:VEVENT\r\nUID:only-rdates@x\r\nDTSTART:20270104T090000Z\r\nRDATE:20270201T090000Z\r\nEND:VEVENT\r\n",
+        &format!(
+            "BEGIN:VEVENT\r\nUID:only-rdates@x\r\n{ADA}DTSTART:20270104T090000Z\r\nRDATE:20270201T090000Z\r\nEND:VEVENT\r\n"
+        ),
     );
     let meetings = dry_run(&ics, &["--since", "2027-01-01", "--until", "2027-12-31"]).await;
     let starts: Vec<&str> = meetings
@@ -59,10 +76,11 @@ async fn rdate_adds_occurrences_to_the_rule_and_to_an_event_without_one() {
         .map(|m| m["start"]["datetime"].as_str().unwrap())
         .collect();
     assert_eq!(starts, ["2027-01-04T09:00:00Z", "2027-02-01T09:00:00Z"]);
+    // Occurrences of a series (RDATEs make one) are told apart by their original start.
     assert!(
         meetings
             .iter()
-            .all(|m| m["external_ref"]["is_recurring"] == true)
+            .all(|m| m["external_ref"]["original_start_time"].is_string())
     );
 }
 
@@ -70,8 +88,10 @@ async fn rdate_adds_occurrences_to_the_rule_and_to_an_event_without_one() {
 async fn an_event_without_an_end_lasts_its_day_or_is_an_instant() {
     let ics = calendar(
         GOOGLE,
-        "BEGIN:VEVENT\r\nUID:day@x\r\nDTSTART;VALUE=DATE:20270310\r\nEND:VEVENT\r\n\
-         BEGIN:VEVENT\r\nUID:instant@x\r\nDTSTART;TZID=Europe/Paris:20270310T120000\r\nEND:VEVENT\r\n",
+        &format!(
+            "BEGIN:VEVENT\r\nUID:day@x\r\n{ADA}DTSTART;VALUE=DATE:20270310\r\nEND:VEVENT\r\n\
+             BEGIN:VEVENT\r\nUID:instant@x\r\n{ADA}DTSTART;TZID=Europe/Paris:20270310T120000\r\nEND:VEVENT\r\n"
+        ),
     );
     let meetings = dry_run(&ics, &["--since", "2027-01-01", "--until", "2027-12-31"]).await;
     let day = meetings
@@ -90,31 +110,12 @@ async fn an_event_without_an_end_lasts_its_day_or_is_an_instant() {
 }
 
 #[tokio::test]
-async fn the_provider_flag_wins_over_prodid() {
-    let ics = calendar(
-        GOOGLE,
-        "BEGIN:VEVENT\r\nUID:p@x\r\nDTSTART:20270310T120000Z\r\nEND:VEVENT\r\n",
-    );
-    let meetings = dry_run(
-        &ics,
-        &[
-            "--provider",
-            "microsoft",
-            "--since",
-            "2027-01-01",
-            "--until",
-            "2027-12-31",
-        ],
-    )
-    .await;
-    assert_eq!(meetings[0]["external_ref"]["provider"], "microsoft");
-}
-
-#[tokio::test]
 async fn the_window_includes_its_first_instant_and_the_whole_last_day() {
     let ics = calendar(
         GOOGLE,
-        "BEGIN:VEVENT\r\nUID:daily@x\r\nDTSTART:20270101T000000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=HOURLY;INTERVAL=12\r\nEND:VEVENT\r\n",
+        &format!(
+            "BEGIN:VEVENT\r\nUID:daily@x\r\n{ADA}DTSTART:20270101T000000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=HOURLY;INTERVAL=12\r\nEND:VEVENT\r\n"
+        ),
     );
     let meetings = dry_run(&ics, &["--since", "2027-01-02", "--until", "2027-01-03"]).await;
     let starts: Vec<&str> = meetings
@@ -158,19 +159,22 @@ async fn several_files_are_read_in_one_import_and_counted_together() {
         "one.ics",
         &calendar(
             GOOGLE,
-            "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270310T120000Z\r\nEND:VEVENT\r\n",
+            &format!("BEGIN:VEVENT\r\nUID:a@x\r\n{ADA}DTSTART:20270310T120000Z\r\nEND:VEVENT\r\n"),
         ),
     );
     let two = TempFile::new(
         "two.ics",
         &calendar(
             "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
-            "BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20270311T120000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:c@x\r\nEND:VEVENT\r\n",
+            &format!(
+                "BEGIN:VEVENT\r\nUID:b@x\r\n{ADA}DTSTART:20270311T120000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:c@x\r\nEND:VEVENT\r\n"
+            ),
         ),
     );
     let output = run(
         command(),
         &[
+            "--json",
             "import",
             "--dry-run",
             "--since",
@@ -183,19 +187,15 @@ async fn several_files_are_read_in_one_import_and_counted_together() {
     )
     .await;
     assert_exit(&output, 0);
-    let providers: Vec<Value> = json_lines(&output)
+    let uids: Vec<Value> = json_lines(&output)
         .iter()
-        .map(|b| b["data"]["external_ref"]["provider"].clone())
+        .map(|line| line["ical_uid"].clone())
         .collect();
-    assert_eq!(
-        providers,
-        ["google", "microsoft"],
-        "each file's provider from its own PRODID"
-    );
+    assert_eq!(uids, ["a@x", "b@x"], "both files, in order");
     let text = stderr(&output);
     assert!(
         text.contains(&format!(
-            "skipped c@x ({} line 8): it has no DTSTART",
+            "skipped c@x ({} line 9): it has no DTSTART",
             two.as_str()
         )),
         "{text}"
@@ -204,13 +204,14 @@ async fn several_files_are_read_in_one_import_and_counted_together() {
 }
 
 #[tokio::test]
-async fn rooms_are_not_participants_and_an_attendee_without_an_email_skips_the_event() {
+async fn rooms_are_not_participants_a_name_without_an_email_is_one_and_nobody_skips_the_event() {
     let ics = calendar(
         GOOGLE,
         "BEGIN:VEVENT\r\nUID:room@x\r\nDTSTART:20270310T120000Z\r\nORGANIZER:mailto:ada@example.com\r\n\
          ATTENDEE;CUTYPE=ROOM;CN=Boardroom:mailto:boardroom@resource.calendar.google.com\r\n\
          ATTENDEE;CUTYPE=RESOURCE;CN=Projector:urn:uuid:1\r\nEND:VEVENT\r\n\
-         BEGIN:VEVENT\r\nUID:nomail@x\r\nDTSTART:20270311T120000Z\r\nATTENDEE;CN=Grace Hopper:urn:uuid:2\r\nEND:VEVENT\r\n",
+         BEGIN:VEVENT\r\nUID:nomail@x\r\nDTSTART:20270311T120000Z\r\nATTENDEE;CN=Grace Hopper:urn:uuid:2\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:nobody@x\r\nDTSTART:20270312T120000Z\r\nATTENDEE:urn:uuid:3\r\nEND:VEVENT\r\n",
     );
     let output = run_with_stdin(
         command(),
@@ -227,16 +228,27 @@ async fn rooms_are_not_participants_and_an_attendee_without_an_email_skips_the_e
     )
     .await;
     assert_exit(&output, 0);
-    let meetings = json_lines(&output);
-    assert_eq!(meetings.len(), 1);
+    let mut meetings = json_lines(&output);
+    meetings.sort_by_key(|m| {
+        m["data"]["start"]["datetime"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    });
+    assert_eq!(meetings.len(), 2);
     assert_eq!(
         meetings[0]["data"]["participants"],
         serde_json::json!([{"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"}])
     );
+    // A participant by name (Attio creates no person record for them): no `email_address` key.
+    assert_eq!(
+        meetings[1]["data"]["participants"],
+        serde_json::json!([{"name": "Grace Hopper", "is_organizer": false, "status": "pending"}])
+    );
     let text = stderr(&output);
     assert!(
         text.contains(
-            "skipped nomail@x (standard input line 11): ATTENDEE \"Grace Hopper\" has no e-mail address"
+            "skipped nobody@x (standard input line 16): ATTENDEE \"urn:uuid:3\" has neither an e-mail address nor a name"
         ),
         "{text}"
     );
@@ -246,7 +258,9 @@ async fn rooms_are_not_participants_and_an_attendee_without_an_email_skips_the_e
 async fn a_runaway_series_stops_at_ten_thousand_occurrences_and_says_so() {
     let ics = calendar(
         GOOGLE,
-        "BEGIN:VEVENT\r\nUID:minutely@x\r\nDTSTART:20270101T000000Z\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n",
+        &format!(
+            "BEGIN:VEVENT\r\nUID:minutely@x\r\n{ADA}DTSTART:20270101T000000Z\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n"
+        ),
     );
     let output = run_with_stdin(
         command(),
@@ -277,7 +291,9 @@ async fn a_runaway_series_stops_at_ten_thousand_occurrences_and_says_so() {
 async fn a_duration_beyond_the_calendar_is_skipped_not_a_crash() {
     let ics = calendar(
         GOOGLE,
-        "BEGIN:VEVENT\r\nUID:forever@x\r\nDTSTART:20270310T120000Z\r\nDURATION:P4294967295W\r\nEND:VEVENT\r\n",
+        &format!(
+            "BEGIN:VEVENT\r\nUID:forever@x\r\n{ADA}DTSTART:20270310T120000Z\r\nDURATION:P4294967295W\r\nEND:VEVENT\r\n"
+        ),
     );
     let output = run_with_stdin(
         command(),

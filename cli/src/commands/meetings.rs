@@ -14,10 +14,12 @@ use crate::failure::Failure;
 use crate::output::{self, Output, fields};
 
 pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<ExitCode, Failure> {
+    // Usage is checked before the token is looked for: a wrong command line says so first.
+    let command = checked(command)?;
     let client = super::connect(global)?;
     match command {
-        Meetings::List(args) => list(&client, out, args).await,
-        Meetings::Get { meeting } => {
+        Checked::List(args) => list(&client, out, args).await,
+        Checked::Get { meeting } => {
             let meeting = client
                 .meetings()
                 .get(meeting)
@@ -26,9 +28,7 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
                 .map_err(|e| Failure::api("getting the meeting", &e))?;
             show(out, &meeting)
         }
-        Meetings::Create(args) => {
-            let ensure = args.ensure;
-            let meeting = new_meeting(args)?;
+        Checked::Create { meeting, ensure } => {
             if !ensure {
                 let meeting = client
                     .meetings()
@@ -65,7 +65,7 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
                 }
             }
         }
-        Meetings::Delete { meeting } => {
+        Checked::Delete { meeting } => {
             client
                 .meetings()
                 .delete(meeting)
@@ -79,15 +79,11 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
-        Meetings::Link {
+        Checked::Link {
             meeting,
             records,
             replace,
         } => {
-            let records: Vec<NewLinkedRecord> = records
-                .into_iter()
-                .map(|(object, id)| NewLinkedRecord::new(object, id))
-                .collect();
             let meeting = if replace {
                 if records.is_empty() {
                     eprintln!("unlinking every record of meeting {meeting}");
@@ -99,11 +95,6 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
                     .await
                     .map_err(|e| Failure::api("replacing the linked records", &e))?
             } else {
-                if records.is_empty() {
-                    return Err(Failure::usage(
-                        "give at least one OBJECT:ID to link (or --replace with none to unlink all)",
-                    ));
-                }
                 client
                     .meetings()
                     .link_records(meeting, records)
@@ -114,6 +105,57 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
             show(out, &meeting)
         }
     }
+}
+
+/// A command whose arguments are checked and turned into what the library takes.
+enum Checked {
+    List(ListMeetingsArgs),
+    Get {
+        meeting: uuid::Uuid,
+    },
+    Create {
+        meeting: NewMeeting,
+        ensure: bool,
+    },
+    Delete {
+        meeting: uuid::Uuid,
+    },
+    Link {
+        meeting: uuid::Uuid,
+        records: Vec<NewLinkedRecord>,
+        replace: bool,
+    },
+}
+
+fn checked(command: Meetings) -> Result<Checked, Failure> {
+    Ok(match command {
+        Meetings::List(args) => Checked::List(args),
+        Meetings::Get { meeting } => Checked::Get { meeting },
+        Meetings::Create(args) => Checked::Create {
+            ensure: args.ensure,
+            meeting: new_meeting(args)?,
+        },
+        Meetings::Delete { meeting } => Checked::Delete { meeting },
+        Meetings::Link {
+            meeting,
+            records,
+            replace,
+        } => {
+            if records.is_empty() && !replace {
+                return Err(Failure::usage(
+                    "give at least one OBJECT:ID to link (or --replace with none to unlink all)",
+                ));
+            }
+            Checked::Link {
+                meeting,
+                records: records
+                    .into_iter()
+                    .map(|(object, id)| NewLinkedRecord::new(object, id))
+                    .collect(),
+                replace,
+            }
+        }
+    })
 }
 
 /// A refused delete: Attio's calendar sync owns some meetings.
