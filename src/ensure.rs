@@ -254,6 +254,10 @@ async fn lock_keys(workspace: &str, groups: &mut [Group]) {
     }
 }
 
+/// A group's outcome (one item per position), or the failed listing of its window.
+type Settlement =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<EnsuredItem>>> + Send>>;
+
 /// One meeting of a batch, as [`EnsureAll::stream`] yields it.
 #[derive(Debug)]
 pub struct EnsuredItem {
@@ -340,7 +344,6 @@ impl std::future::IntoFuture for Ensure {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
 #[must_use = "nothing is sent until run"]
 pub struct EnsureAll {
     api: Api,
@@ -350,6 +353,24 @@ pub struct EnsureAll {
     window_gap: Duration,
     reconcile: RetryPolicy,
     timeout: Option<Duration>,
+    stop: Option<Stop>,
+}
+
+/// Asked before each meeting is started; `true` ends the batch (see [`EnsureAll::stop_when`]).
+type Stop = Arc<dyn Fn() -> bool + Send + Sync>;
+
+impl std::fmt::Debug for EnsureAll {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnsureAll")
+            .field("meetings", &self.meetings.len())
+            .field("matching", &self.matching)
+            .field("concurrency", &self.concurrency)
+            .field("window_gap", &self.window_gap)
+            .field("reconcile", &self.reconcile)
+            .field("timeout", &self.timeout)
+            .field("stoppable", &self.stop.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl EnsureAll {
@@ -362,6 +383,17 @@ impl EnsureAll {
             window_gap: Duration::from_secs(24 * 3600),
             reconcile: RetryPolicy::default(),
             timeout: None,
+            stop: None,
+        }
+    }
+
+    /// Stops the batch cleanly when `stop` says so: it is asked before each meeting is started; once it
+    /// answers `true`, no more are started, those in flight finish (a create is never abandoned half
+    /// way), and the stream ends. For Ctrl-C: what was not started is ensured by running the batch again.
+    pub fn stop_when(self, stop: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        Self {
+            stop: Some(Arc::new(stop)),
+            ..self
         }
     }
 
@@ -434,6 +466,7 @@ impl EnsureAll {
             window_gap,
             reconcile,
             timeout,
+            stop,
         } = self;
         let mut refused = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
@@ -467,27 +500,42 @@ impl EnsureAll {
             reconcile,
             timeout,
         };
-        let found = stream::iter(windows)
+        // One stream of settlements across windows, `concurrency` at a time: a window is listed when
+        // the creates in flight leave room (so the next window's listing overlaps the last creates of
+        // this one), and a batch of many small windows is as concurrent as one large window.
+        let settlements = stream::iter(windows)
             .then(move |(window, mut groups)| {
                 let context = context.clone();
                 async move {
                     lock_keys(context.api.client().workspace(), &mut groups).await;
-                    match context.listed(window, &groups).await {
-                        Err(error) => stream::iter(vec![Err(error)]).left_stream(),
-                        Ok(listed) => stream::iter(groups)
-                            .map(move |group| {
+                    let settlements: Vec<Settlement> = match context.listed(window, &groups).await {
+                        Err(error) => vec![Box::pin(futures_util::future::ready(Err(error)))],
+                        Ok(listed) => groups
+                            .into_iter()
+                            .map(|group| {
                                 let context = context.clone();
                                 let candidates =
                                     listed.get(&group.key).cloned().unwrap_or_default();
-                                async move { context.settle(group, candidates).await }
+                                let settled: Settlement =
+                                    Box::pin(
+                                        async move { Ok(context.settle(group, candidates).await) },
+                                    );
+                                settled
                             })
-                            .buffer_unordered(concurrency)
-                            .flat_map(|items| stream::iter(items.into_iter().map(Ok)))
-                            .right_stream(),
-                    }
+                            .collect(),
+                    };
+                    stream::iter(settlements)
                 }
             })
-            .flatten();
+            .flatten()
+            .take_while(move |_| {
+                futures_util::future::ready(!stop.as_ref().is_some_and(|stop| stop()))
+            })
+            .buffer_unordered(concurrency);
+        let found = settlements.flat_map(|settled| match settled {
+            Ok(items) => stream::iter(items.into_iter().map(Ok).collect::<Vec<_>>()),
+            Err(error) => stream::iter(vec![Err(error)]),
+        });
         // A failed listing ends the stream after being yielded.
         let ended =
             stream::iter(refused.into_iter().map(Ok))

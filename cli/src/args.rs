@@ -54,14 +54,14 @@ attio-meetings transcript MEETING_ID RECORDING_ID --format vtt --wait > call.vtt
     Transcript(TranscriptArgs),
     /// Import calendar files (.ics) as meetings: running it again creates nothing new.
     #[command(
-        after_help = "Attio creates a meeting on every create, so the import lists the meetings of the window\n\
-first and creates only the events no meeting matches (same start, title and organizer); a\n\
-second run finds everything and writes nothing. An event whose title or time changed in the\n\
-calendar is a new meeting (the old one stays). Run one import of a calendar at a time.\n\
+        after_help = "Attio creates a meeting on every create, so the import lists the meetings of the window \
+first and creates only the events no meeting matches (same start, title and organizer); a \
+second run finds everything and writes nothing. An event whose title or time changed in the \
+calendar is a new meeting (the old one stays). Run one import of a calendar at a time. \
 Recurring series are expanded inside --since..--until; cancelled occurrences are skipped.\n\n\
 Examples:\n  \
 attio-meetings import --dry-run work.ics\n  \
-attio-meetings import --since 2026-01-01 --until 2026-06-30 work.ics holidays.ics\n  \
+attio-meetings import --since 2026-01-01 --until 2026-06-30 work.ics team.ics\n  \
 curl -s \"$ICS_URL\" | attio-meetings import -"
     )]
     Import(ImportArgs),
@@ -81,13 +81,16 @@ attio-meetings meetings list --linked-record companies:0f1c...-... --json")]
     },
     /// Create a meeting (Attio creates one on every call); with --ensure, only if none matches.
     #[command(
-        after_help = "With --ensure the meetings at that start are listed first, and one with the same title\n\
+        after_help = "Without --ensure every call creates a meeting, even one just like an existing one. \
+With --ensure the meetings at that start are listed first, and one with the same title \
 and organizer is shown instead of creating another (several: listed, exit 1, none created).\n\n\
 Examples:\n  \
-attio-meetings meetings create --ensure --title 'Kick-off' --start 2026-12-01T10:00:00+01:00 \\\n      \
---end 2026-12-01T11:00:00+01:00 --timezone Europe/Paris --organizer 'Ada Lovelace <ada@example.com>' \\\n      \
+attio-meetings meetings create --ensure --title 'Kick-off' \\\n    \
+--start 2026-12-01T10:00:00+01:00 --end 2026-12-01T11:00:00+01:00 \\\n    \
+--timezone Europe/Paris --organizer 'Ada Lovelace <ada@example.com>' \\\n    \
 --participant grace@example.com --guest 'Front desk'\n  \
-attio-meetings meetings create --title Offsite --all-day 2026-12-07..2026-12-09 --organizer ada@example.com"
+attio-meetings meetings create --title Offsite \\\n    \
+--all-day 2026-12-07..2026-12-09 --organizer ada@example.com"
     )]
     Create(CreateMeetingArgs),
     /// Delete a meeting (meetings of Attio's own calendar sync cannot be deleted).
@@ -97,9 +100,9 @@ attio-meetings meetings create --title Offsite --all-day 2026-12-07..2026-12-09 
     },
     /// Link a meeting to records (added to its links; --replace makes them its only links).
     #[command(after_help = "Examples:\n  \
-attio-meetings meetings link MEETING_ID deals:7f0e6a4c-2b1d-4c3e-9f8a-1b2c3d4e5f60\n  \
-attio-meetings meetings link MEETING_ID --replace companies:0b7c...-...   # unlinks every other record\n  \
-attio-meetings meetings link MEETING_ID --replace                        # unlinks every record")]
+attio-meetings meetings link MEETING_ID deals:RECORD_ID companies:RECORD_ID\n  \
+attio-meetings meetings link MEETING_ID --replace companies:RECORD_ID\n  \
+attio-meetings meetings link MEETING_ID --replace   # unlinks every record")]
     Link {
         /// The meeting's id.
         meeting: Uuid,
@@ -172,11 +175,11 @@ pub struct CreateMeetingArgs {
     /// IANA zone of a timed meeting (shown by Attio).
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<chrono_tz::Tz>,
-    /// Who organises it: an e-mail address, or `Name <email>`.
-    #[arg(long, value_name = "EMAIL", value_parser = parse_person)]
+    /// Who organises it: an e-mail address, or `Name <email>` (recorded as accepted).
+    #[arg(long, value_name = "WHO", value_parser = parse_person)]
     pub organizer: Option<Person>,
     /// Someone invited, `email` or `Name <email>` (repeatable); their answer is recorded as pending.
-    #[arg(long = "participant", value_name = "EMAIL", value_parser = parse_person)]
+    #[arg(long = "participant", value_name = "WHO", value_parser = parse_person)]
     pub participants: Vec<Person>,
     /// Someone invited by name only, without an e-mail address (repeatable; Attio creates no person
     /// record for them).
@@ -238,12 +241,16 @@ pub enum Recordings {
     },
     /// Add a recording to a meeting: a transcript file, a video URL (Attio fetches it), or both.
     #[command(
-        after_help = "The transcript is JSON segments (as `transcript --format json` prints them), SRT or\n\
-WebVTT (speakers from `<v Name>` voices or a leading `Name:`), told apart by the file's\n\
-extension or content. Attio makes its summaries from the transcript.\n\n\
+        after_help = "The transcript is JSON segments (as `transcript --format json` prints them), SRT or \
+WebVTT (speakers from `<v Name>` voices or a leading `Name:`), told apart by the file's \
+extension or content; it is checked before anything is sent. Attio makes its summaries from \
+the transcript.\n\n\
 Examples:\n  \
 attio-meetings recordings create MEETING_ID --transcript call.vtt --wait\n  \
-attio-meetings recordings create MEETING_ID --video-url https://example.com/call.mp4 --transcript call.srt"
+attio-meetings recordings create MEETING_ID --transcript call.srt \\\n    \
+--video-url https://example.com/call.mp4\n  \
+attio-meetings transcript M1 R1 --format json \\\n    \
+| attio-meetings recordings create M2 --transcript -"
     )]
     Create {
         /// The meeting's id.

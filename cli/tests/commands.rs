@@ -5,8 +5,10 @@ mod common;
 
 use std::time::Duration;
 
-use attio_meetings_mock::{MockServer, Segment};
-use common::{TempFile, against, assert_exit, command, json_lines, run, stderr, stdout};
+use attio_meetings_mock::{Fault, MockServer, Operation, Segment};
+use common::{
+    TempFile, against, assert_exit, command, json_lines, run, run_with_stdin, stderr, stdout,
+};
 use serde_json::json;
 
 async fn fake() -> MockServer {
@@ -68,6 +70,7 @@ async fn help_lists_the_commands_and_every_command_has_help_with_examples() {
 
 #[tokio::test]
 async fn bad_flags_are_usage_errors_with_exit_code_2() {
+    let notes = TempFile::new("notes.txt", "no timings here\n");
     for (args, says) in [
         (&["meetings", "list", "--sort", "sideways"][..], "sideways"),
         (
@@ -125,6 +128,16 @@ async fn bad_flags_are_usage_errors_with_exit_code_2() {
         (
             &["recordings", "create", &uuid::Uuid::nil().to_string()],
             "--video-url",
+        ),
+        (
+            &[
+                "recordings",
+                "create",
+                &uuid::Uuid::nil().to_string(),
+                "--transcript",
+                notes.as_str(),
+            ],
+            "cannot tell the format of",
         ),
     ] {
         let output = run(command(), args).await;
@@ -687,6 +700,167 @@ async fn recordings_and_transcripts_in_every_format() {
     assert!(stderr(&deleted).contains(&format!("deleted call recording {new}")));
     let gone = run(against(&fake), &["recordings", "get", &meeting, &new]).await;
     assert_exit(&gone, 1);
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_is_lost_is_not_sent_again_and_ensure_reconciles() {
+    let fake = fake().await;
+    let create = |title: &'static str| {
+        [
+            "meetings",
+            "create",
+            "--title",
+            title,
+            "--start",
+            "2026-12-08T10:00:00Z",
+            "--end",
+            "2026-12-08T10:30:00Z",
+            "--organizer",
+            "ada@example.com",
+        ]
+    };
+    // Attio made the meeting, but the answer never came back: one create, and a hint not to blindly retry.
+    fake.faults()
+        .script(Operation::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
+    let lost = run(against(&fake), &create("Lost answer")).await;
+    assert_exit(&lost, 1);
+    assert!(
+        stderr(&lost).contains("may have been created")
+            && stderr(&lost).contains("--ensure")
+            && stderr(&lost).lines().count() == 1,
+        "{}",
+        stderr(&lost)
+    );
+    assert_eq!(fake.requests(Operation::CreateMeeting), 1);
+    assert_eq!(fake.store().meetings().len(), 1);
+    // --ensure then finds it.
+    let mut ensure = create("Lost answer").to_vec();
+    ensure.push("--ensure");
+    let found = run(against(&fake), &ensure).await;
+    assert_exit(&found, 0);
+    assert!(stderr(&found).contains("found:"), "{}", stderr(&found));
+    assert_eq!(fake.store().meetings().len(), 1);
+
+    // With --ensure from the start, the lost answer is reconciled by looking again: created once.
+    fake.faults()
+        .script(Operation::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
+    let mut ensure = create("Reconciled").to_vec();
+    ensure.push("--ensure");
+    let mut json = against(&fake);
+    json.arg("--json");
+    let reconciled = run(json, &ensure).await;
+    assert_exit(&reconciled, 0);
+    assert_eq!(json_lines(&reconciled)[0]["title"], "Reconciled");
+    assert_eq!(
+        fake.requests(Operation::CreateMeeting),
+        2,
+        "never sent twice"
+    );
+    assert_eq!(fake.store().meetings().len(), 2);
+}
+
+#[tokio::test]
+async fn a_transcript_comes_from_standard_input_and_its_format_can_be_given() {
+    let fake = fake().await;
+    let meeting = seed_meeting(
+        &fake,
+        "Stdin",
+        "2026-12-09T10:00:00+01:00",
+        "2026-12-09T11:00:00+01:00",
+        "ada@example.com",
+    )
+    .to_string();
+    let transcript_of = |output: &std::process::Output| -> Vec<(String, String)> {
+        json_lines(output)[0]["transcript"]["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["speaker"]["name"].as_str().unwrap().to_string(),
+                    s["speech"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let upload = [
+        "recordings",
+        "create",
+        &meeting,
+        "--transcript",
+        "-",
+        "--wait",
+    ];
+
+    // JSON lines, as `transcript --format json` prints them, told by their content.
+    let mut json = against(&fake);
+    json.arg("--json");
+    let lines = "{\"speaker\":{\"name\":\"Ada\",\"email_address\":\"ada@example.com\"},\"start_time\":0,\"end_time\":1.5,\"speech\":\"Hello.\"}\n\
+                 {\"speaker\":{\"name\":\"Grace\"},\"start_time\":1.5,\"end_time\":3,\"speech\":\"Hi!\"}\n";
+    let from_stdin = run_with_stdin(json, &upload, lines.as_bytes().to_vec()).await;
+    assert_exit(&from_stdin, 0);
+    assert_eq!(
+        transcript_of(&from_stdin),
+        [
+            ("Ada".into(), "Hello.".into()),
+            ("Grace".into(), "Hi!".into())
+        ]
+    );
+
+    // A file whose name says nothing and whose content is no transcript: usage error, nothing sent.
+    let before = fake.store().call_recordings().len();
+    let file = TempFile::new("call.txt", "Ada: no timings at all\n");
+    let unknown = run(
+        against(&fake),
+        &[
+            "recordings",
+            "create",
+            &meeting,
+            "--transcript",
+            file.as_str(),
+        ],
+    )
+    .await;
+    assert_exit(&unknown, 2);
+    assert!(
+        stderr(&unknown).contains("--transcript-format"),
+        "{}",
+        stderr(&unknown)
+    );
+    // A name that misleads: subtitles saved as .json are read as JSON unless --transcript-format says.
+    let srt = "1\n00:00:00,000 --> 00:00:02,000\nAda: Shall we start?\n";
+    let misnamed = TempFile::new("export.json", srt);
+    let upload = [
+        "recordings",
+        "create",
+        &meeting,
+        "--transcript",
+        misnamed.as_str(),
+        "--wait",
+    ];
+    let as_json = run(against(&fake), &upload).await;
+    assert_exit(&as_json, 1);
+    assert!(
+        stderr(&as_json).contains("export.json line ")
+            && stderr(&as_json).contains("nothing was sent"),
+        "{}",
+        stderr(&as_json)
+    );
+    assert_eq!(fake.store().call_recordings().len(), before, "nothing sent");
+    let mut json = against(&fake);
+    json.arg("--json");
+    let mut told = upload.to_vec();
+    told.extend(["--transcript-format", "srt"]);
+    let given = run(json, &told).await;
+    assert_exit(&given, 0);
+    assert_eq!(
+        transcript_of(&given),
+        [("Ada".into(), "Shall we start?".into())]
+    );
+
+    // At least one of --transcript and --video-url.
+    let neither = run(against(&fake), &["recordings", "create", &meeting]).await;
+    assert_exit(&neither, 2);
 }
 
 /// Whether a key-value listing has `key` with `value`.

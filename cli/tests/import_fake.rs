@@ -1,5 +1,6 @@
-//! `attio-meetings import` against the fake: idempotent across runs, exact under injected faults, and a
-//! summary that matches what the fake stored.
+//! `attio-meetings import` against the fake, which (like Attio since 2026-07) creates a meeting on every
+//! create: a second run finds everything and writes nothing, faults (answers lost after the meeting was
+//! made included) never duplicate, and the summary matches what the fake stored.
 
 mod common;
 
@@ -23,17 +24,28 @@ async fn import(fake: &MockServer, file: &str) -> std::process::Output {
 async fn importing_the_same_calendar_twice_leaves_exactly_one_meeting_per_occurrence() {
     let fake = fake_with_write_limit(500).await;
     let file = calendar_of_2000();
-    for round in 1..=2 {
+    for (round, outcome) in [
+        (1, "found 0, created 2000, ambiguous 0, failed 0"),
+        (2, "found 2000, created 0, ambiguous 0, failed 0"),
+    ] {
+        let lists = fake.requests(Operation::ListMeetings);
         let output = import(&fake, file.as_str()).await;
         assert_exit(&output, 0);
         assert!(
-            stderr(&output).contains("summary: 1004 events read, 2000 meetings in 2027-01-01..2027-12-31; 2000 sent, 0 failed"),
+            stderr(&output).contains(&format!(
+                "summary: 1004 events read, 2000 meetings in 2027-01-01..2027-12-31; {outcome}"
+            )),
             "round {round}: {}",
             stderr(&output)
         );
         assert_eq!(fake.store().meetings().len(), 2000, "round {round}");
+        // The meetings of each stretch of time, 200 a page (a few stretches: the calendar has gaps of
+        // more than a day once its series end): a handful of listings, not one request per occurrence.
+        let listed = fake.requests(Operation::ListMeetings) - lists;
+        assert!(listed <= 20, "round {round}: {listed} listing requests");
     }
-    assert_eq!(fake.requests(Operation::FindOrCreateMeeting), 4000);
+    // Every create was one of the first run's: the second wrote nothing.
+    assert_eq!(fake.requests(Operation::CreateMeeting), 2000);
     assert_eq!(
         fake.rate_limited(),
         0,
@@ -45,10 +57,11 @@ async fn importing_the_same_calendar_twice_leaves_exactly_one_meeting_per_occurr
 async fn faults_on_the_way_in_and_out_still_leave_exactly_one_meeting_per_occurrence() {
     let fake = fake_with_write_limit(500).await;
     // One request in ten fails (about 200 per import): 5xx before processing, dropped before processing,
-    // or dropped after the meeting was created (the answer is lost; the retry must find it, not
-    // duplicate it). An occurrence fails for good only after 8 faults in a row (10^-8).
+    // or dropped after the meeting was created (the answer is lost; the import must look again and
+    // find it, not create it twice). Listings fail too. An occurrence (or a listing) fails for good only
+    // after 8 faults in a row (10^-8).
     fake.faults().add_rule(FaultRule {
-        operations: vec![Operation::FindOrCreateMeeting],
+        operations: vec![Operation::CreateMeeting, Operation::ListMeetings],
         rate: 0.1,
         faults: vec![
             Fault::Status(500),
@@ -61,29 +74,34 @@ async fn faults_on_the_way_in_and_out_still_leave_exactly_one_meeting_per_occurr
     let output = import(&fake, file.as_str()).await;
     assert_exit(&output, 0);
     assert!(
-        stderr(&output).contains("2000 sent, 0 failed"),
+        stderr(&output).contains("found 0, created 2000, ambiguous 0, failed 0"),
         "{}",
         stderr(&output)
     );
     assert_eq!(fake.store().meetings().len(), 2000);
     assert!(
-        fake.requests(Operation::FindOrCreateMeeting) > 2100,
-        "faults were injected and retried"
+        fake.requests(Operation::CreateMeeting) > 2100,
+        "faults were injected and the creates looked again and sent again"
     );
 
     // And again, still under faults: nothing new.
     let output = import(&fake, file.as_str()).await;
     assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("found 2000, created 0, ambiguous 0, failed 0"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(fake.store().meetings().len(), 2000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_finally_fails_is_counted_reported_and_exits_non_zero() {
     let fake = fake_with_write_limit(500).await;
-    // Nine requests in ten answer 500: many occurrences exhaust their 8 attempts (0.9^8 = 43%), the
-    // others get through.
+    // Nine creates in ten answer 500 (before processing): many occurrences exhaust their 8 rounds of
+    // looking and creating again (0.9^8 = 43%), the others get through.
     fake.faults().add_rule(FaultRule {
-        operations: vec![Operation::FindOrCreateMeeting],
+        operations: vec![Operation::CreateMeeting],
         rate: 0.9,
         faults: vec![Fault::Status(500)],
     });
@@ -94,7 +112,10 @@ async fn what_finally_fails_is_counted_reported_and_exits_non_zero() {
     let text = stderr(&output);
     assert!(stored < 40, "some must have failed with these odds: {text}");
     assert!(
-        text.contains(&format!("{stored} sent, {} failed", 40 - stored)),
+        text.contains(&format!(
+            "found 0, created {stored}, ambiguous 0, failed {}",
+            40 - stored
+        )),
         "the summary matches the store ({stored} stored): {text}"
     );
     let failures = text
@@ -127,8 +148,9 @@ async fn json_output_names_each_occurrence_and_its_meeting() {
         .map(|m| m["id"]["meeting_id"].as_str().unwrap().to_string())
         .collect();
     for line in &lines {
+        assert_eq!(line["outcome"], "created", "{line}");
         assert!(
-            stored.contains(&line["meeting_id"].as_str().unwrap().to_string()),
+            stored.contains(&line["meeting_ids"][0].as_str().unwrap().to_string()),
             "{line}"
         );
         let recurring = line["ical_uid"].as_str().unwrap().starts_with("series-");

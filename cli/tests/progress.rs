@@ -42,7 +42,7 @@ async fn a_terminal_shows_a_bar_with_count_rate_and_eta() {
         let summary = session.exp_eof().expect("the import ends");
         assert!(
             summary.contains(
-                "summary: 60 events read, 60 meetings in 2027-01-01..2027-12-31; 60 sent, 0 failed"
+                "summary: 60 events read, 60 meetings in 2027-01-01..2027-12-31; found 0, created 60, ambiguous 0, failed 0"
             ),
             "{summary}"
         );
@@ -74,11 +74,11 @@ async fn ctrl_c_stops_sending_finishes_what_is_in_flight_and_says_what_was_done(
     let stored = fake.store().meetings().len();
     assert!(stored > 0 && stored < 400, "stopped part way: {stored}");
     assert!(
-        summary.contains(&format!("{stored} sent, 0 failed")),
+        summary.contains(&format!("found 0, created {stored}, ambiguous 0, failed 0")),
         "the summary matches the store ({stored}): {summary}"
     );
     assert!(
-        summary.contains(&format!("{} not sent", 400 - stored)),
+        summary.contains(&format!("{} not handled", 400 - stored)),
         "{summary}"
     );
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use attio_meetings::types::CreateMeetingRequest;
-use attio_meetings::{Ensured, Pacing};
+use attio_meetings::{Ensured, Pacing, RetryPolicy};
 use chrono::{DateTime, Days, Utc};
 use futures_util::StreamExt;
 
@@ -80,7 +80,16 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
         return Ok(ExitCode::SUCCESS);
     }
 
-    let client = super::connect_paced(global, Pacing::attio().with_writes(args.max_rate))?;
+    // A batch job is more patient than a request a person waits for: eight attempts of each listing,
+    // and eight looks-then-creates for a create whose answer was lost, two minutes at most each.
+    let patient = RetryPolicy::default()
+        .max_attempts(8)
+        .max_elapsed(std::time::Duration::from_secs(120));
+    let client = super::connect_paced(
+        global,
+        Pacing::attio().with_writes(args.max_rate),
+        Some(patient.clone()),
+    )?;
     let interrupted = Arc::new(AtomicBool::new(false));
     watch_ctrl_c(interrupted.clone());
     let mut progress = Progress::new(planned.len() as u64);
@@ -93,13 +102,15 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
                 .collect::<Vec<_>>(),
         )
         .concurrency(usize::from(args.concurrency))
+        .reconcile(patient.clone())
+        .stop_when({
+            let interrupted = interrupted.clone();
+            move || interrupted.load(Ordering::SeqCst)
+        })
         .stream();
     let mut listing_failed = None;
+    // After Ctrl-C the stream starts nothing new, and ends once what is in flight has finished.
     while let Some(item) = outcomes.next().await {
-        // Dropping the stream abandons the creates in flight; a run after it finds what they made.
-        if interrupted.load(Ordering::SeqCst) {
-            break;
-        }
         let item = match item {
             Ok(item) => item,
             Err(error) => {

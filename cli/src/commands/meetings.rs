@@ -35,7 +35,7 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
                     .create(meeting)
                     .send()
                     .await
-                    .map_err(|e| Failure::api("creating the meeting", &e))?;
+                    .map_err(|e| create_failure(&e))?;
                 return show(out, &meeting);
             }
             match client
@@ -156,6 +156,17 @@ fn checked(command: Meetings) -> Result<Checked, Failure> {
             }
         }
     })
+}
+
+/// A failed create: one whose answer was lost may have made the meeting, and sending it again would
+/// make a second one.
+fn create_failure(error: &attio_meetings::Error) -> Failure {
+    if error.may_have_been_applied() {
+        return Failure::new(format!(
+            "creating the meeting failed: {error} (the meeting may have been created all the same: look with `meetings list` before trying again, or run the same command with --ensure)"
+        ));
+    }
+    Failure::api("creating the meeting", error)
 }
 
 /// A refused delete: Attio's calendar sync owns some meetings.

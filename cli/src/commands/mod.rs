@@ -5,18 +5,22 @@ pub mod meetings;
 pub mod recordings;
 pub mod transcript;
 
-use attio_meetings::{Client, Pacing};
+use attio_meetings::{Client, Pacing, RetryPolicy};
 
 use crate::args::Global;
 use crate::failure::Failure;
 
 /// The client: the token from `--token-file` or `ATTIO_API_KEY`, paced to Attio's limits.
 pub fn connect(global: &Global) -> Result<Client, Failure> {
-    connect_paced(global, Pacing::attio())
+    connect_paced(global, Pacing::attio(), None)
 }
 
-/// The client, paced as given.
-pub fn connect_paced(global: &Global, pacing: Pacing) -> Result<Client, Failure> {
+/// The client, paced as given, retrying with `retry` (the library's default when `None`).
+pub fn connect_paced(
+    global: &Global,
+    pacing: Pacing,
+    retry: Option<RetryPolicy>,
+) -> Result<Client, Failure> {
     let token = match &global.token_file {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -39,6 +43,9 @@ pub fn connect_paced(global: &Global, pacing: Pacing) -> Result<Client, Failure>
         .token(token)
         .pacing(pacing)
         .user_agent(concat!("attio-meetings-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(retry) = retry {
+        builder = builder.retry(retry);
+    }
     if let Some(base_url) = global.base_url.as_deref().filter(|u| !u.trim().is_empty()) {
         builder = builder.base_url(base_url);
     }

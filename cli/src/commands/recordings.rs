@@ -12,6 +12,21 @@ use crate::output::{self, Output, fields};
 use crate::transcript_file::{self, Format};
 
 pub async fn run(global: &Global, out: &Output, command: Recordings) -> Result<ExitCode, Failure> {
+    // A new recording's transcript file is read and checked before the token is looked for: a wrong
+    // file or command line says so first, and nothing is sent.
+    let upload = match &command {
+        Recordings::Create {
+            video_url,
+            transcript,
+            transcript_format,
+            ..
+        } => Some(new_recording(
+            video_url.clone(),
+            transcript.as_deref(),
+            *transcript_format,
+        )?),
+        _ => None,
+    };
     let client = super::connect(global)?;
     match command {
         Recordings::List { meeting, limit } => {
@@ -46,29 +61,9 @@ pub async fn run(global: &Global, out: &Output, command: Recordings) -> Result<E
                 .map_err(|e| Failure::api("getting the call recording", &e))?;
             show(out, &recording)
         }
-        Recordings::Create {
-            meeting,
-            video_url,
-            transcript,
-            transcript_format,
-            wait,
-        } => {
-            // The file is read and checked before anything is sent.
-            let segments = match &transcript {
-                Some(path) => Some(read_transcript(path, transcript_format)?),
-                None => None,
-            };
-            let recording = match (video_url, segments) {
-                (Some(url), Some(segments)) => {
-                    NewCallRecording::from_video(url).with_transcript(segments)
-                }
-                (Some(url), None) => NewCallRecording::from_video(url),
-                (None, Some(segments)) => NewCallRecording::from_transcript(segments),
-                (None, None) => {
-                    return Err(Failure::usage(
-                        "give --transcript FILE, --video-url URL, or both",
-                    ));
-                }
+        Recordings::Create { meeting, wait, .. } => {
+            let Some(recording) = upload else {
+                return Err(Failure::new("the recording to create was not prepared"));
             };
             let recordings = client.call_recordings(meeting);
             let created = recordings
@@ -130,6 +125,28 @@ fn show(out: &Output, recording: &CallRecordingDetails) -> Result<ExitCode, Fail
         ])?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The recording `recordings create` sends: the video, the transcript file's segments, or both.
+fn new_recording(
+    video_url: Option<String>,
+    transcript: Option<&Path>,
+    format: Option<TranscriptFileFormat>,
+) -> Result<NewCallRecording, Failure> {
+    let segments = match transcript {
+        Some(path) => Some(read_transcript(path, format)?),
+        None => None,
+    };
+    Ok(match (video_url, segments) {
+        (Some(url), Some(segments)) => NewCallRecording::from_video(url).with_transcript(segments),
+        (Some(url), None) => NewCallRecording::from_video(url),
+        (None, Some(segments)) => NewCallRecording::from_transcript(segments),
+        (None, None) => {
+            return Err(Failure::usage(
+                "give --transcript FILE, --video-url URL, or both",
+            ));
+        }
+    })
 }
 
 /// The segments of a transcript file (`-`: standard input), in the format given or told by the file.
