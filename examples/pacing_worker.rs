@@ -1,4 +1,4 @@
-//! One of many workers sharing a token: find-or-creates as fast as pacing allows, paced through Redis
+//! One of many workers sharing a token: creates meetings as fast as pacing allows, paced through Redis
 //! with every other worker (`--redis`) or alone. Run several at once against the standalone fake and a
 //! local Redis:
 //!

@@ -30,11 +30,6 @@ pub enum Operation {
 }
 
 impl Operation {
-    /// The former name of [`Operation::CreateMeeting`], kept so that code written before Attio's
-    /// create-always change still compiles.
-    #[allow(non_upper_case_globals)]
-    pub const FindOrCreateMeeting: Operation = Operation::CreateMeeting;
-
     /// Every operation.
     pub const ALL: [Operation; 11] = [
         Self::ListMeetings,
@@ -67,11 +62,8 @@ impl Operation {
         }
     }
 
-    /// Parses an operationId; the former `find_or_create_meeting` still names [`Operation::CreateMeeting`].
+    /// Parses an operationId.
     pub fn from_name(name: &str) -> Option<Self> {
-        if name == "find_or_create_meeting" {
-            return Some(Self::CreateMeeting);
-        }
         Self::ALL.into_iter().find(|op| op.name() == name)
     }
 
@@ -233,12 +225,8 @@ mod tests {
         }
         assert!(route(&Method::PUT, "/v2/meetings").is_none());
         assert!(route(&Method::GET, "/v2/notes").is_none());
-        // The old name still parses, and names the same operation.
-        assert_eq!(
-            Operation::from_name("find_or_create_meeting"),
-            Some(Operation::CreateMeeting)
-        );
-        assert_eq!(Operation::FindOrCreateMeeting, Operation::CreateMeeting);
+        // Attio's find-or-create is gone, and so is its name.
+        assert_eq!(Operation::from_name("find_or_create_meeting"), None);
     }
 
     #[test]
