@@ -109,16 +109,18 @@ pub fn non_exhaustive_inputs(file: &mut syn::File, inputs: &BTreeSet<String>) {
     }
 }
 
+/// The items of typify's `types::builder` module.
+fn builder_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
+    types_module(file)?.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 /// Documents typify's builders (`types::builder::X`), which it emits bare: what each is for, and a line
 /// per setter pointing at the field it sets.
 pub fn document_builders(file: &mut syn::File) {
-    let Some(items) = types_module(file) else {
-        return;
-    };
-    let Some(builders) = items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(builders) = builder_module(file) else {
         return;
     };
     for item in builders.iter_mut() {
@@ -158,13 +160,7 @@ pub fn document_builders(file: &mut syn::File) {
 /// `Ok(Self { a: value.a?, .. })` and so stops at the first problem) to collect every field's problem
 /// first: a builder missing its title, start and end says so at once.
 pub fn builders_report_every_problem(file: &mut syn::File) {
-    let Some(items) = types_module(file) else {
-        return;
-    };
-    let Some(builders) = items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(builders) = builder_module(file) else {
         return;
     };
     for item in builders.iter_mut() {
@@ -480,7 +476,7 @@ mod tests {
                 }
             }
         };
-        builders_report_every_problem(&mut file);
+        super::builders_report_every_problem(&mut file);
         let text = quote::ToTokens::to_token_stream(&file).to_string();
         assert!(!text.contains("value . name ?"), "{text}");
         assert!(text.contains("problems . push"), "{text}");

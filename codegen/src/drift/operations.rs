@@ -4,15 +4,12 @@
 use std::collections::BTreeSet;
 
 use attio_meetings_codegen::SpecError;
-use attio_meetings_codegen::normalise::walk;
+use attio_meetings_codegen::normalise::{responses, walk};
 use attio_meetings_codegen::pointer::join;
 use serde_json::Value;
 
 use super::schema::{Node, Walk, canon, describe, follow};
 use super::{Direction, Document, Finding, Kind, Operation};
-
-/// Success statuses that never carry a body (RFC 9110), as `normalise::responses` reads them.
-const BODILESS: [&str; 3] = ["204", "205", "304"];
 
 /// The order operations are listed in within a path.
 const METHOD_ORDER: [&str; 8] = [
@@ -523,45 +520,9 @@ fn is_success(status: &str) -> bool {
     status == "2XX" || (status.len() == 3 && status.starts_with('2'))
 }
 
-/// Whether a success response carries a body, as `normalise::responses` reads it: not for a bodiless
-/// status, nor for a JSON body declared as an object without properties (Attio's `{}` answers).
+/// Whether a success response carries a body, as the build reads it (`normalise::responses`).
 fn carries_something(status: &str, response: &Value) -> bool {
-    if BODILESS.contains(&status) {
-        return false;
-    }
-    let Some(content) = response.get("content").and_then(Value::as_object) else {
-        return false;
-    };
-    !content.values().all(|media| {
-        media
-            .get("schema")
-            .and_then(Value::as_object)
-            .is_some_and(|schema| {
-                schema.get("type").is_none_or(|t| t == "object")
-                    && schema
-                        .get("properties")
-                        .and_then(Value::as_object)
-                        .is_some_and(|p| p.is_empty())
-                    && schema.keys().all(|k| {
-                        matches!(
-                            k.as_str(),
-                            "type"
-                                | "properties"
-                                | "required"
-                                | "additionalProperties"
-                                | "description"
-                                | "title"
-                                | "example"
-                        )
-                    })
-                    && schema
-                        .get("required")
-                        .is_none_or(|r| r.as_array().is_some_and(Vec::is_empty))
-                    && schema
-                        .get("additionalProperties")
-                        .is_none_or(|a| a == &Value::Bool(false) || a == &serde_json::json!({}))
-            })
-    })
+    !responses::carries_no_body(status, response)
 }
 
 /// The statuses an operation declares besides its successes (errors, `default`).

@@ -50,7 +50,7 @@ pub fn unify_errors(doc: &mut Value) -> Result<()> {
         for (status, response) in responses {
             if is_success(status) {
                 let mut response = response.clone();
-                if (BODILESS.contains(&status.as_str()) || carries_nothing(&response))
+                if carries_no_body(status, &response)
                     && let Some(r) = response.as_object_mut()
                 {
                     r.remove("content");
@@ -88,6 +88,12 @@ pub fn unify_errors(doc: &mut Value) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether a success answer carries nothing: a bodiless status, or every JSON body declared as an
+/// object without properties (`{}`). The build declares such answers without content.
+pub fn carries_no_body(status: &str, response: &Value) -> bool {
+    BODILESS.contains(&status) || response.get("content").is_none() || carries_nothing(response)
 }
 
 /// Whether every JSON body of `response` is declared as an object without properties (`{}`).
