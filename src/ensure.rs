@@ -439,7 +439,8 @@ impl EnsureAll {
 
     /// Every meeting's outcome, in the batch's order. A listing that fails (after the client's retries)
     /// ends the batch with its error; meetings already created stay created, and running the batch
-    /// again finds them.
+    /// again finds them. Meetings a [`stop_when`](Self::stop_when) kept from starting are
+    /// [`Error::InvalidInput`] saying so.
     pub async fn run(self) -> Result<Vec<Result<Ensured>>> {
         let len = self.meetings.len();
         let mut slots: Vec<Option<Result<Ensured>>> = (0..len).map(|_| None).collect();
@@ -451,12 +452,20 @@ impl EnsureAll {
         }
         Ok(slots
             .into_iter()
-            .map(|slot| slot.unwrap_or_else(|| Err(Error::invalid("data", "not handled"))))
+            .map(|slot| {
+                slot.unwrap_or_else(|| {
+                    Err(Error::invalid(
+                        "data",
+                        "not started: the batch was stopped before this meeting",
+                    ))
+                })
+            })
             .collect())
     }
 
-    /// Every meeting's outcome as it is known, window by window (for progress reports). An `Err` item is
-    /// a listing that failed; the stream ends after it.
+    /// Every meeting's outcome as soon as it is known, in no particular order (for progress reports;
+    /// [`EnsuredItem::index`] says which). An `Err` item is a listing that failed; the stream ends after
+    /// it.
     pub fn stream(self) -> crate::BoxStream<EnsuredItem> {
         let EnsureAll {
             api,
