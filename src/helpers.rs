@@ -84,7 +84,7 @@ impl crate::types::NewMeeting {
         organizer: impl Into<String>,
     ) -> Result<Self> {
         let meeting = Self {
-            // `NewMeetingTitle` (the spec's bound) today, `String` in documents without one.
+            // The bounded title type of today's spec, `String` in documents without the bound.
             title: title
                 .into()
                 .try_into()
