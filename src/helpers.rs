@@ -83,21 +83,18 @@ impl crate::types::NewMeeting {
         end: MeetingTime,
         organizer: impl Into<String>,
     ) -> Result<Self> {
-        let meeting = Self {
-            // The bounded title type of today's spec, `String` in documents without the bound.
-            title: title
-                .into()
-                .try_into()
-                .map_err(|e| Error::invalid("data.title", format!("{e}")))?,
-            description: String::new()
-                .try_into()
-                .map_err(|e| Error::invalid("data.description", format!("{e}")))?,
-            is_all_day: matches!(start, MeetingTime::AllDay { .. }),
-            start,
-            end,
-            participants: vec![NewParticipant::organizer(organizer)],
-            linked_records: Vec::new(),
-        };
+        // The builder, not a literal: a field the spec adds later keeps its default here.
+        let meeting: Self = Self::builder()
+            .title(title.into())
+            .description(String::new())
+            .is_all_day(matches!(start, MeetingTime::AllDay { .. }))
+            .start(start)
+            .end(end)
+            .participants(vec![NewParticipant::organizer(organizer)])
+            .try_into()
+            .map_err(|e: crate::types::error::ConversionError| {
+                Error::invalid("data", e.to_string())
+            })?;
         crate::validate::new_meeting(&meeting)?;
         Ok(meeting)
     }

@@ -234,10 +234,13 @@ fn the_common_case_constructor_checks_and_derives_all_day() {
     let all_day = NewMeeting::new("Offsite", day(1), day(3), "ada@example.com").unwrap();
     assert!(all_day.is_all_day);
 
-    assert_invalid(
-        NewMeeting::new("x".repeat(1001), day(1), day(2), "ada@example.com"),
-        "data.title",
-    );
+    match NewMeeting::new("x".repeat(1001), day(1), day(2), "ada@example.com") {
+        Err(Error::InvalidInput { field, reason }) => {
+            assert_eq!(field, "data");
+            assert!(reason.contains("title"), "{reason}");
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
     assert_invalid(
         NewMeeting::new(
             "Mixed",
