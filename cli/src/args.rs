@@ -339,6 +339,18 @@ pub struct ImportArgs {
     /// Writes per second at most (Attio allows 25 per token; lower it when other jobs share the token).
     #[arg(long, default_value_t = 25, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_rate: u32,
+    /// Redis server shared by importers on several machines (redis://host:port/db): each occurrence is
+    /// claimed there before it is created, and the write limit is paced there for all of them.
+    #[arg(long, value_name = "URL", env = "ATTIO_MEETINGS_REDIS")]
+    pub redis: Option<String>,
+    /// Delete meetings that earlier imports of these files created (as the state file records) and that
+    /// are no longer in the calendar's window; never a meeting the import did not create.
+    #[arg(long)]
+    pub prune: bool,
+    /// The state file recording the meetings imports created (default: in the platform's data
+    /// directory, e.g. ~/.local/share/attio-meetings/imports.jsonl).
+    #[arg(long, value_name = "FILE", env = "ATTIO_MEETINGS_STATE")]
+    pub state: Option<PathBuf>,
 }
 
 /// A date (a whole day) or an instant, as given on the command line.
