@@ -111,8 +111,9 @@ impl Client {
         &self.pipeline
     }
 
-    /// The base URL and a hash of the token: clients with the same one write to the same workspace.
-    pub(crate) fn workspace(&self) -> &str {
+    /// The base URL and a hash of the token (no secret): clients with the same one write to the same
+    /// workspace. Names the workspace in claims and in state kept between runs.
+    pub fn workspace(&self) -> &str {
         &self.workspace
     }
 

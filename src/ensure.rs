@@ -16,8 +16,12 @@
 //!
 //! Within a process, ensures of the same meeting in the same workspace wait for each other (whichever
 //! client, clone or batch they come from): the later one lists after the earlier one created, and finds
-//! it. Across processes nothing is shared: two processes ensuring the same meeting at the same moment
-//! both find nothing and both create (run one process per calendar, or share a lock between them).
+//! it. Across processes, give every process the same [`KeyClaims`] store ([`EnsureAll::claims`], e.g.
+//! [`RedisClaims`](crate::RedisClaims)): a missing meeting is then claimed, looked for once more and
+//! created only by the claim's holder. Without one, two processes ensuring the same meeting at the same
+//! moment both find nothing and both create: run one process at a time.
+//!
+//! [`EnsureAll::plan`] does steps 1 to 3 without writing: what would be found, created or left alone.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -28,6 +32,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::api::{Api, ListMeetings};
+use crate::claims::{Claim, KeyClaims};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::types::{Meeting, MeetingTime, NewMeeting};
@@ -57,6 +62,28 @@ impl Ensured {
     pub fn created(&self) -> bool {
         matches!(self, Ensured::Created(_))
     }
+}
+
+/// What [`EnsureAll::plan`] found for a meeting: what ensuring it would do, with nothing written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// A meeting with the same key exists; ensuring would create nothing.
+    Found(Meeting),
+    /// No meeting has the key; ensuring would create it.
+    Create,
+    /// Several meetings have the key; ensuring would create nothing and report them.
+    Ambiguous(Vec<Meeting>),
+    /// The batch's meeting at this position has the same key: ensuring creates one meeting for both.
+    SameAs(usize),
+}
+
+/// One meeting of a batch, as [`EnsureAll::plan`] yields it.
+#[derive(Debug)]
+pub struct PlanItem {
+    /// Its position in the batch.
+    pub index: usize,
+    /// What ensuring it would do, or why it cannot be ensured (invalid input).
+    pub result: Result<Plan>,
 }
 
 /// Which facts make two meetings the same one. The start always counts; the title and the organizer by
@@ -176,6 +203,13 @@ impl Display for MeetingKey {
     }
 }
 
+impl MeetingKey {
+    /// The name a claim on this key has in `workspace`'s claims.
+    fn claim_name(&self, workspace: &str) -> String {
+        format!("{workspace}\n{self}")
+    }
+}
+
 /// A start: the instant of timed meetings (whatever offset it was written with), the date of all-day ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Start {
@@ -255,8 +289,9 @@ async fn lock_keys(workspace: &str, groups: &mut [Group]) {
 }
 
 /// A group's outcome (one item per position), or the failed listing of its window.
-type Settlement =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<EnsuredItem>>> + Send>>;
+type Settlement = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Vec<(usize, Result<Outcome>)>>> + Send>,
+>;
 
 /// One meeting of a batch, as [`EnsureAll::stream`] yields it.
 #[derive(Debug)]
@@ -312,6 +347,14 @@ impl Ensure {
         }
     }
 
+    /// Shares the work with other processes through `claims` (see [`EnsureAll::claims`]).
+    pub fn claims(self, claims: impl KeyClaims + 'static) -> Self {
+        Self {
+            batch: self.batch.claims(claims),
+            ..self
+        }
+    }
+
     /// Looks, and creates the meeting if nothing matches.
     pub async fn send(self) -> Result<Ensured> {
         if let Some(why) = self.refused {
@@ -354,6 +397,7 @@ pub struct EnsureAll {
     reconcile: RetryPolicy,
     timeout: Option<Duration>,
     stop: Option<Stop>,
+    claims: Option<Arc<dyn KeyClaims>>,
 }
 
 /// Asked before each meeting is started; `true` ends the batch (see [`EnsureAll::stop_when`]).
@@ -369,6 +413,7 @@ impl std::fmt::Debug for EnsureAll {
             .field("reconcile", &self.reconcile)
             .field("timeout", &self.timeout)
             .field("stoppable", &self.stop.is_some())
+            .field("claims", &self.claims)
             .finish_non_exhaustive()
     }
 }
@@ -384,6 +429,19 @@ impl EnsureAll {
             reconcile: RetryPolicy::default(),
             timeout: None,
             stop: None,
+            claims: None,
+        }
+    }
+
+    /// Shares the work with other processes through `claims`: a meeting the listing did not find is
+    /// claimed there, looked for once more, and created only if still missing, so processes ensuring
+    /// overlapping batches never create one meeting twice. Every process of a workspace must use the
+    /// same store (and prefix). Costs one claim and one listing per meeting created, none per meeting
+    /// found.
+    pub fn claims(self, claims: impl KeyClaims + 'static) -> Self {
+        Self {
+            claims: Some(Arc::new(claims)),
+            ..self
         }
     }
 
@@ -467,6 +525,36 @@ impl EnsureAll {
     /// [`EnsuredItem::index`] says which). An `Err` item is a listing that failed; the stream ends after
     /// it.
     pub fn stream(self) -> crate::BoxStream<EnsuredItem> {
+        Box::pin(self.outcomes(true).map_ok(|(index, outcome)| EnsuredItem {
+            index,
+            result: outcome.and_then(Outcome::into_ensured),
+        }))
+    }
+
+    /// What ensuring each meeting would do, with nothing written: the same listings as
+    /// [`stream`](Self::stream), then [`Plan::Found`], [`Plan::Create`] or [`Plan::Ambiguous`] (a
+    /// meeting whose key an earlier one of the batch has is [`Plan::SameAs`] that one). For dry runs
+    /// and reviews. An `Err` item is a listing that failed; the stream ends after it.
+    ///
+    /// ```no_run
+    /// use attio_meetings::Plan;
+    /// use futures_util::TryStreamExt;
+    /// # async fn demo(client: attio_meetings::Client, meetings: Vec<attio_meetings::types::NewMeeting>) -> Result<(), attio_meetings::Error> {
+    /// let plan: Vec<_> = client.meetings().ensure_all(meetings).plan().try_collect().await?;
+    /// let to_create = plan.iter().filter(|item| matches!(item.result, Ok(Plan::Create))).count();
+    /// println!("{to_create} to create");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn plan(self) -> crate::BoxStream<PlanItem> {
+        Box::pin(self.outcomes(false).map_ok(|(index, outcome)| PlanItem {
+            index,
+            result: outcome.and_then(Outcome::into_plan),
+        }))
+    }
+
+    /// The outcomes of the batch's meetings by position; with `write`, missing meetings are created.
+    fn outcomes(self, write: bool) -> crate::BoxStream<(usize, Result<Outcome>)> {
         let EnsureAll {
             api,
             meetings,
@@ -476,16 +564,14 @@ impl EnsureAll {
             reconcile,
             timeout,
             stop,
+            claims,
         } = self;
         let mut refused = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut by_key: HashMap<MeetingKey, usize> = HashMap::new();
         for (index, meeting) in meetings.into_iter().enumerate() {
             if let Err(error) = crate::validate::new_meeting(&meeting) {
-                refused.push(EnsuredItem {
-                    index,
-                    result: Err(error),
-                });
+                refused.push((index, Err(error)));
                 continue;
             }
             let key = matching.key_of_new(&meeting);
@@ -508,6 +594,8 @@ impl EnsureAll {
             matching,
             reconcile,
             timeout,
+            claims: claims.filter(|_| write),
+            write,
         };
         // One stream of settlements across windows, `concurrency` at a time: a window is listed when
         // the creates in flight leave room (so the next window's listing overlaps the last creates of
@@ -516,7 +604,9 @@ impl EnsureAll {
             .then(move |(window, mut groups)| {
                 let context = context.clone();
                 async move {
-                    lock_keys(context.api.client().workspace(), &mut groups).await;
+                    if context.write {
+                        lock_keys(context.api.client().workspace(), &mut groups).await;
+                    }
                     let settlements: Vec<Settlement> = match context.listed(window, &groups).await {
                         Err(error) => vec![Box::pin(futures_util::future::ready(Err(error)))],
                         Ok(listed) => groups
@@ -560,6 +650,41 @@ impl EnsureAll {
     }
 }
 
+/// What became (or would become) of one meeting of a batch.
+enum Outcome {
+    Found(Meeting),
+    Created(Meeting),
+    Ambiguous(Vec<Meeting>),
+    /// Not found, and not created: a plan.
+    Missing,
+    /// The same key as the batch's meeting at this position.
+    SameAs(usize),
+}
+
+impl Outcome {
+    fn into_ensured(self) -> Result<Ensured> {
+        match self {
+            Outcome::Found(meeting) => Ok(Ensured::Found(meeting)),
+            Outcome::Created(meeting) => Ok(Ensured::Created(meeting)),
+            Outcome::Ambiguous(meetings) => Ok(Ensured::Ambiguous(meetings)),
+            // Only plans leave meetings missing; a batch that writes settles every one.
+            Outcome::Missing | Outcome::SameAs(_) => Err(Error::invalid(
+                "data",
+                "left uncreated by a plan (no meeting was written)",
+            )),
+        }
+    }
+
+    fn into_plan(self) -> Result<Plan> {
+        Ok(match self {
+            Outcome::Found(meeting) | Outcome::Created(meeting) => Plan::Found(meeting),
+            Outcome::Ambiguous(meetings) => Plan::Ambiguous(meetings),
+            Outcome::Missing => Plan::Create,
+            Outcome::SameAs(index) => Plan::SameAs(index),
+        })
+    }
+}
+
 /// Sorts the groups by start and cuts them into windows: a start closer than `gap` to the end of the
 /// window so far joins it.
 fn windows(mut groups: Vec<Group>, gap: Duration) -> Vec<(Window, Vec<Group>)> {
@@ -591,6 +716,9 @@ struct Context {
     matching: Matching,
     reconcile: RetryPolicy,
     timeout: Option<Duration>,
+    claims: Option<Arc<dyn KeyClaims>>,
+    /// Whether missing meetings are created (else the batch is a plan).
+    write: bool,
 }
 
 impl Context {
@@ -655,45 +783,68 @@ impl Context {
         Ok(found)
     }
 
-    /// Decides a group from its candidates, creating its meeting when there is none.
-    async fn settle(&self, mut group: Group, mut candidates: Vec<Meeting>) -> Vec<EnsuredItem> {
+    /// Decides a group from its candidates, creating its meeting when there is none (and the batch
+    /// writes).
+    async fn settle(&self, mut group: Group, mut candidates: Vec<Meeting>) -> Vec<(usize, Result<Outcome>)> {
         let result = match candidates.len() {
-            0 => self.create(&group).await,
-            1 => Ok(Ensured::Found(candidates.remove(0))),
-            _ => Ok(Ensured::Ambiguous(candidates)),
+            0 if !self.write => Ok(Outcome::Missing),
+            0 => match &self.claims {
+                Some(claims) => self.create_claimed(claims, &group).await,
+                None => self.create(&group).await,
+            },
+            1 => Ok(Outcome::Found(candidates.remove(0))),
+            _ => Ok(Outcome::Ambiguous(candidates)),
         };
         // Settled: another ensure of the key may list now, and will find what this one made.
         group.guard = None;
-        let mut items = Vec::with_capacity(group.positions.len());
         let mut positions = group.positions.into_iter();
-        let (Some(first), rest) = (positions.next(), positions) else {
-            return items;
+        let Some(first) = positions.next() else {
+            return Vec::new();
         };
         // Later meetings of the batch with the same key are the first one's meeting.
-        for index in rest {
+        let rest = positions.map(|index| {
             let result = match &result {
-                Ok(Ensured::Created(meeting)) => Ok(Ensured::Found(meeting.clone())),
-                Ok(other) => Ok(other.clone()),
+                Ok(Outcome::Created(meeting) | Outcome::Found(meeting)) => {
+                    Ok(Outcome::Found(meeting.clone()))
+                }
+                Ok(Outcome::Ambiguous(meetings)) => Ok(Outcome::Ambiguous(meetings.clone())),
+                Ok(Outcome::Missing | Outcome::SameAs(_)) => Ok(Outcome::SameAs(first)),
                 Err(error) => Err(Error::invalid(
                     "data",
                     format!("the batch's meeting with the same key failed: {error}"),
                 )),
             };
-            items.push(EnsuredItem { index, result });
-        }
-        items.insert(
-            0,
-            EnsuredItem {
-                index: first,
-                result,
+            (index, result)
+        });
+        let rest: Vec<_> = rest.collect();
+        std::iter::once((first, result)).chain(rest).collect()
+    }
+
+    /// Creates the group's meeting under a claim shared with other processes: claimed, looked for
+    /// again (another process may have created it since the listing), created only if still missing.
+    async fn create_claimed(&self, claims: &Arc<dyn KeyClaims>, group: &Group) -> Result<Outcome> {
+        let name = group.key.claim_name(self.api.client().workspace());
+        let claim = Claim::take(claims, name)
+            .await
+            .map_err(|message| Error::Claim {
+                key: group.key.to_string(),
+                message,
+            })?;
+        let result = match self.look(&group.key).await {
+            Ok(mut found) => match found.len() {
+                0 => self.create(group).await,
+                1 => Ok(Outcome::Found(found.remove(0))),
+                _ => Ok(Outcome::Ambiguous(found)),
             },
-        );
-        items
+            Err(error) => Err(error),
+        };
+        claim.release(claims).await;
+        result
     }
 
     /// Creates the group's meeting; after a failure that may have been applied, looks again before
     /// creating again.
-    async fn create(&self, group: &Group) -> Result<Ensured> {
+    async fn create(&self, group: &Group) -> Result<Outcome> {
         let mut waits = self.reconcile.schedule();
         loop {
             let mut create = self.api.create_meeting().data(group.meeting.clone());
@@ -701,7 +852,7 @@ impl Context {
                 create = create.timeout(timeout);
             }
             let error = match create.send().await {
-                Ok(meeting) => return Ok(Ensured::Created(meeting)),
+                Ok(meeting) => return Ok(Outcome::Created(meeting)),
                 Err(error) if error.may_have_been_applied() => error,
                 Err(error) => return Err(error),
             };
@@ -719,8 +870,8 @@ impl Context {
             match found.len() {
                 0 => continue,
                 // The lost attempt made it.
-                1 => return Ok(Ensured::Created(found.remove(0))),
-                _ => return Ok(Ensured::Ambiguous(found)),
+                1 => return Ok(Outcome::Created(found.remove(0))),
+                _ => return Ok(Outcome::Ambiguous(found)),
             }
         }
     }

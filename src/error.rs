@@ -83,6 +83,15 @@ pub enum Error {
         /// How long it was polled.
         waited: Duration,
     },
+    /// The store of claims shared between processes (see [`KeyClaims`](crate::KeyClaims)) failed, so
+    /// the meeting was not created (another process may be creating it).
+    #[error("claiming {key} failed: {message}; nothing was created")]
+    Claim {
+        /// The key that was being claimed.
+        key: String,
+        /// What went wrong (without credentials).
+        message: String,
+    },
     /// The input was refused before anything was sent.
     #[error("invalid {field}: {reason}")]
     InvalidInput {
@@ -333,8 +342,8 @@ impl Error {
                 api.status == StatusCode::TOO_MANY_REQUESTS || crate::retry::transient(api.status)
             }
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            // Waiting longer may find the recording processed.
-            Error::StillProcessing { .. } => true,
+            // Waiting longer may find the recording processed; the claim store may come back.
+            Error::StillProcessing { .. } | Error::Claim { .. } => true,
             // The same body would come back: a client/server mismatch, not a transient failure.
             Error::Decode(_) | Error::Protocol { .. } | Error::InvalidInput { .. } => false,
         }
@@ -348,9 +357,10 @@ impl Error {
             Error::Api(api) => api.status.is_server_error(),
             Error::Transport { sent, .. } | Error::Timeout { sent, .. } => *sent == Sent::Maybe,
             Error::Decode(decode) => decode.status.is_success(),
-            Error::StillProcessing { .. } | Error::Protocol { .. } | Error::InvalidInput { .. } => {
-                false
-            }
+            Error::StillProcessing { .. }
+            | Error::Protocol { .. }
+            | Error::InvalidInput { .. }
+            | Error::Claim { .. } => false,
         }
     }
 

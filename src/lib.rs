@@ -55,6 +55,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod args;
+mod claims;
 mod client;
 mod ensure;
 mod error;
@@ -74,8 +75,11 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/attio_meetings.rs"));
 }
 
+#[cfg(feature = "redis")]
+pub use claims::RedisClaims;
+pub use claims::{ClaimFuture, KeyClaims};
 pub use client::{BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV};
-pub use ensure::{Ensure, EnsureAll, Ensured, EnsuredItem, Matching, MeetingKey};
+pub use ensure::{Ensure, EnsureAll, Ensured, EnsuredItem, Matching, MeetingKey, Plan, PlanItem};
 pub use error::{ApiError, DecodeError, Error, Result, Sent};
 pub use generated::{api, operations, types};
 pub use pacing::Pacing;

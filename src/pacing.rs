@@ -23,6 +23,9 @@ use crate::token::ApiToken;
 mod shared;
 #[cfg(feature = "redis")]
 pub use shared::RedisPacer;
+/// What a Redis error was, in words (claims report Redis's failures the same way).
+#[cfg(feature = "redis")]
+pub(crate) use shared::describe;
 
 /// Microseconds in a second: times are counted in microseconds since the Unix epoch.
 const SECOND: u64 = 1_000_000;

@@ -7,6 +7,7 @@ mod failure;
 mod ics;
 mod output;
 mod progress;
+mod state;
 mod transcript_file;
 
 use std::process::ExitCode;

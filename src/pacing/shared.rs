@@ -442,7 +442,7 @@ impl Shared {
 }
 
 /// What went wrong with Redis, without anything of its URL.
-fn describe(error: &redis::RedisError) -> String {
+pub(crate) fn describe(error: &redis::RedisError) -> String {
     if error.is_timeout() {
         "timed out".to_string()
     } else if error.is_connection_refusal() {

@@ -1,0 +1,104 @@
+//! Claims on meeting keys shared by processes, so that importers on several machines never create the
+//! same meeting twice.
+//!
+//! Within a process, [`EnsureAll`](crate::EnsureAll) serialises ensures of one key by itself. Across
+//! processes it needs a store both can reach: with [`EnsureAll::claims`](crate::EnsureAll::claims), a
+//! meeting that the listing did not find is claimed (a short lease, renewed while its holder works),
+//! looked for again (another process may have created it since the listing), created only if still
+//! missing, and released. A holder that crashes loses its claim when the lease runs out.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[cfg(feature = "redis")]
+mod redis;
+#[cfg(feature = "redis")]
+pub use self::redis::RedisClaims;
+
+/// What a claim store's calls return: `Err` carries what went wrong, without credentials.
+pub type ClaimFuture<'a, T> =
+    Pin<Box<dyn Future<Output = std::result::Result<T, String>> + Send + 'a>>;
+
+/// A store of leases on names, shared by every process that ensures meetings in one workspace: Redis
+/// ([`RedisClaims`], feature `redis`) or any store with an atomic "set if absent, with expiry".
+///
+/// `holder` is unique per claim (the ensure makes one per meeting); a call with another holder's name
+/// must not extend or release the claim.
+pub trait KeyClaims: Send + Sync + std::fmt::Debug {
+    /// Takes `name` for `lease` if nobody holds it; `Ok(false)` when someone does.
+    fn acquire<'a>(&'a self, name: &'a str, holder: &'a str, lease: Duration) -> ClaimFuture<'a, bool>;
+
+    /// Makes `holder`'s claim on `name` last `lease` from now; `Ok(false)` when it no longer holds it.
+    fn extend<'a>(&'a self, name: &'a str, holder: &'a str, lease: Duration) -> ClaimFuture<'a, bool>;
+
+    /// Ends `holder`'s claim on `name` (nothing when it no longer holds it).
+    fn release<'a>(&'a self, name: &'a str, holder: &'a str) -> ClaimFuture<'a, ()>;
+}
+
+/// How long a claim lasts unless renewed: long enough for a create's attempt, short enough that the
+/// meetings of a crashed holder are taken over soon.
+pub(crate) const LEASE: Duration = Duration::from_secs(30);
+/// How often a held claim is renewed.
+const RENEW_EVERY: Duration = Duration::from_secs(10);
+
+/// A claim held until released (or dropped, when its lease runs out): a task renews it meanwhile.
+pub(crate) struct Claim {
+    name: String,
+    holder: String,
+    renewal: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        self.renewal.abort();
+    }
+}
+
+impl Claim {
+    /// Waits until `name` is claimed for a new holder, polling while another one holds it.
+    pub(crate) async fn take(
+        claims: &Arc<dyn KeyClaims>,
+        name: String,
+    ) -> std::result::Result<Self, String> {
+        let holder = format!("{:032x}", fastrand::u128(..));
+        let mut wait = Duration::from_millis(25);
+        while !claims.acquire(&name, &holder, LEASE).await? {
+            // Jittered, so that waiters do not poll in step; a holder is usually done within a create.
+            tokio::time::sleep(wait.mul_f64(0.5 + fastrand::f64())).await;
+            wait = (wait * 2).min(Duration::from_millis(500));
+        }
+        let renewal = tokio::spawn({
+            let claims = claims.clone();
+            let (name, holder) = (name.clone(), holder.clone());
+            async move {
+                loop {
+                    tokio::time::sleep(RENEW_EVERY).await;
+                    match claims.extend(&name, &holder, LEASE).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::warn!(claim = %name, "a claim expired while held; another process may create the same meeting");
+                            return;
+                        }
+                        // The next renewal may get through; the lease runs meanwhile.
+                        Err(error) => tracing::warn!(claim = %name, %error, "renewing a claim failed"),
+                    }
+                }
+            }
+        });
+        Ok(Self {
+            name,
+            holder,
+            renewal,
+        })
+    }
+
+    /// Ends the claim. A failure is only logged: the lease ends it soon anyway.
+    pub(crate) async fn release(self, claims: &Arc<dyn KeyClaims>) {
+        self.renewal.abort();
+        if let Err(error) = claims.release(&self.name, &self.holder).await {
+            tracing::warn!(claim = %self.name, %error, "releasing a claim failed; it expires with its lease");
+        }
+    }
+}
