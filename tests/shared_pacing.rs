@@ -13,8 +13,6 @@ mod common;
 mod worker;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -24,101 +22,11 @@ use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
 use futures_util::{StreamExt, stream};
 use serde_json::Value;
 
+use attio_meetings_mock::redis_server::RedisServer as Redis;
 use common::{Capture, ms, new_meeting};
 
 /// The variable that turns this binary into a worker (its arguments, one per line).
 const WORKER_ENV: &str = "ATTIO_PACING_WORKER";
-
-// ---- a redis-server of our own ----
-
-struct Redis {
-    child: Option<Child>,
-    port: u16,
-}
-
-impl Redis {
-    /// A fresh server, or `None` (with a message) when none is installed outside CI.
-    fn start(test: &str) -> Option<Redis> {
-        let installed = Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_ok();
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "redis-server is not installed, and CI must run {test} (`apt-get install -y redis-server`)"
-            );
-            eprintln!(
-                "SKIPPED {test}: redis-server is not installed (`apt-get install -y redis-server`)"
-            );
-            return None;
-        }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let mut redis = Redis { child: None, port };
-        redis.restart();
-        Some(redis)
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-
-    /// Starts the server (again) on its port and waits until it answers.
-    fn restart(&mut self) {
-        let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server starts");
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.command(&["PING"]).as_deref() != Some("+PONG") {
-            assert!(Instant::now() < deadline, "redis-server did not answer");
-            std::thread::sleep(ms(20));
-        }
-    }
-
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// One command, its answer's first line (RESP), or `None` when the server does not answer.
-    fn command(&self, args: &[&str]) -> Option<String> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
-        stream.set_read_timeout(Some(ms(1000))).ok()?;
-        let mut request = format!("*{}\r\n", args.len());
-        for arg in args {
-            request.push_str(&format!("${}\r\n{arg}\r\n", arg.len()));
-        }
-        stream.write_all(request.as_bytes()).ok()?;
-        let mut answer = Vec::new();
-        let mut buffer = [0u8; 4096];
-        loop {
-            let n = stream.read(&mut buffer).ok()?;
-            answer.extend_from_slice(&buffer[..n]);
-            if n == 0 || n < buffer.len() {
-                break;
-            }
-        }
-        let text = String::from_utf8_lossy(&answer).into_owned();
-        Some(text.trim_end().to_string())
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 // ---- worker processes ----
 

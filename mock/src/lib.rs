@@ -66,6 +66,7 @@ mod envelope;
 mod faults;
 mod limits;
 mod model;
+pub mod redis_server;
 mod route;
 mod server;
 mod store;
