@@ -2,7 +2,9 @@
 #![allow(dead_code)] // each test file uses its own part
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use attio_meetings_mock::{Limits, MockServer};
 
@@ -21,12 +23,21 @@ pub async fn fake_with_write_limit(writes: u32) -> MockServer {
         .expect("the fake starts")
 }
 
-/// The binary, with no token or base URL inherited from the environment.
+/// The binary, with no token, base URL or Redis inherited from the environment, and a state file of
+/// its own (never the user's).
 pub fn command() -> Command {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let state = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "import-state-{}-{}.jsonl",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::Relaxed)
+    ));
     let mut command = Command::new(env!("CARGO_BIN_EXE_attio-meetings"));
     command
         .env_remove("ATTIO_API_KEY")
         .env_remove("ATTIO_BASE_URL")
+        .env_remove("ATTIO_MEETINGS_REDIS")
+        .env("ATTIO_MEETINGS_STATE", state)
         .env("NO_COLOR", "1");
     command
 }

@@ -12,7 +12,7 @@ use crate::state::{Created, Record, State};
 pub fn candidates(calendar: &Calendar, state: &State, workspace: &str) -> Vec<Created> {
     let sources = calendar.sources.iter().cloned().collect();
     let keys = calendar.keys();
-    state
+    let mut gone: Vec<Created> = state
         .gone(
             workspace,
             &sources,
@@ -21,7 +21,10 @@ pub fn candidates(calendar: &Calendar, state: &State, workspace: &str) -> Vec<Cr
             &calendar.skipped_uids,
         )
         .cloned()
-        .collect()
+        .collect();
+    // In calendar order, as people read them.
+    gone.sort_by_key(|c| c.start);
+    gone
 }
 
 pub async fn run(
