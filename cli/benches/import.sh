@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 profile="${PROFILE:-release}"
 cargo build --locked --profile "$profile" -p attio-meetings-cli -p attio-meetings-mock >&2
-dir="target/$([ "$profile" = dev ] && echo debug || echo "$profile")"
+dir="${CARGO_TARGET_DIR:-target}/$([ "$profile" = dev ] && echo debug || echo "$profile")"
 work="$(mktemp -d)"
 trap 'kill ${fake_pid:-} ${redis_pid:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 
