@@ -39,7 +39,9 @@
 //! - Retries follow [`RetryPolicy`] (jittered exponential backoff, `Retry-After` honoured, a shared
 //!   [`RetryBudget`]), only where safe: creates (meetings, call recordings) are not retried after an
 //!   ambiguous failure. Attio de-duplicates nothing: [`Meetings::ensure`] and [`Meetings::ensure_all`]
-//!   look before they create, and reconcile after an ambiguous failure.
+//!   look before they create, and reconcile after an ambiguous failure; [`EnsureAll::claims`] (e.g.
+//!   `RedisClaims`, feature `redis`) makes processes on several machines create each meeting once, and
+//!   [`EnsureAll::plan`] says what would be done without writing.
 //!   [`Pacing`] keeps bulk work under Attio's rate limits; with the `redis` feature,
 //!   `Pacing::shared(RedisPacer::new(..))` makes every process that uses the token share them.
 //! - Lists stream across pages with the next page prefetched: `.stream()`, `.pages()`, `.collect_all()`.
