@@ -8,6 +8,7 @@ mod ics;
 mod output;
 mod progress;
 mod state;
+mod subtitles;
 mod transcript_file;
 
 use std::process::ExitCode;

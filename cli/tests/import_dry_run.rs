@@ -74,6 +74,11 @@ const WEBINAR: &str = "5712E130-9763-4070-A29D-AD4B1401700F";
 /// apple.ics: the `UID` of the war room's `VALARM`, not an event's.
 const WAR_ROOM_ALARM: &str = "A7E3C9D1-2B4F-4E6A-8C0D-1F2E3D4C5B6A";
 
+/// periods.ics: weekly series with `RDATE;VALUE=PERIOD` extras, `EXDATE`s and an override.
+const HEALTH_CHECK: &str = "5d0c9a3e-7b41-4f2a-9c55-periods@cs.example";
+/// rdate-garbage.ics: weekly series with one unreadable `RDATE` value and one unreadable `RDATE`.
+const DESIGN_REVIEW: &str = "designreview4h7k2m9p1r6t@google.com";
+
 /// broken.ics: no `DTSTART`.
 const NO_DTSTART: &str = "nodtstart7k2m9q4v1b8c3d6f0h@google.com";
 /// broken.ics: `TZID=Mars/Olympus_Mons`, no `VTIMEZONE`.
@@ -1029,6 +1034,165 @@ fn apple_utc_times_without_a_calendar_zone_are_in_utc() {
             ("dana.whitfield@initech.example", false, "pending"),
         ],
     );
+}
+
+// ---- periods.ics, rdate-garbage.ics ------------------------------------------------------------
+
+/// periods.ics (`X-WR-TIMEZONE:Europe/London`): Mondays 10:00-11:00 London from 2 March 2026,
+/// `COUNT=6`, 16 March excluded; `RDATE;VALUE=PERIOD` extras in UTC (start/end and start/duration) and
+/// in `TZID=America/New_York` (start/duration, start/end, and a duration of a day and an hour across the
+/// US change to summer time); one period excluded by `EXDATE`, one overridden, one after the window.
+///
+/// RFC 5545 3.8.5.2: a period is an occurrence from its start to its own end (or start + duration),
+/// not to start + the event's duration. 3.3.6: the days of a duration are nominal (the same wall time a
+/// day later, in the zone the start is written in), its hours exact. Shown, like every occurrence, in
+/// the series' zone: London is on +00:00 until 29 March, +01:00 after; New York on -04:00 from 8 March.
+#[test]
+fn rdate_periods_are_occurrences_with_their_own_ends() {
+    let path = fixture("periods.ics");
+    let run = dry_run(&["--since", "2026-03-01", "--until", "2026-04-30", &path]);
+    assert_none_skipped(&run.stderr, &[HEALTH_CHECK]);
+    // (original start, start, end)
+    let expected = [
+        // The rule's Mondays, an hour each.
+        (
+            "2026-03-02T10:00:00+00:00",
+            "2026-03-02T10:00:00+00:00",
+            "2026-03-02T11:00:00+00:00",
+        ),
+        // 20260305T140000Z/20260305T153000Z
+        (
+            "2026-03-05T14:00:00+00:00",
+            "2026-03-05T14:00:00+00:00",
+            "2026-03-05T15:30:00+00:00",
+        ),
+        // TZID=America/New_York:20260307T090000/P1DT1H: 09:00 EST is 14:00Z; a day later is 09:00
+        // EDT (13:00Z), an hour more is 14:00Z, 24 hours of real time (not 25).
+        (
+            "2026-03-07T14:00:00+00:00",
+            "2026-03-07T14:00:00+00:00",
+            "2026-03-08T14:00:00+00:00",
+        ),
+        (
+            "2026-03-09T10:00:00+00:00",
+            "2026-03-09T10:00:00+00:00",
+            "2026-03-09T11:00:00+00:00",
+        ),
+        // 20260312T090000Z/PT2H15M
+        (
+            "2026-03-12T09:00:00+00:00",
+            "2026-03-12T09:00:00+00:00",
+            "2026-03-12T11:15:00+00:00",
+        ),
+        // 16 March: EXDATE.
+        // TZID=America/New_York:20260318T090000/PT45M: 09:00 EDT is 13:00Z.
+        (
+            "2026-03-18T13:00:00+00:00",
+            "2026-03-18T13:00:00+00:00",
+            "2026-03-18T13:45:00+00:00",
+        ),
+        (
+            "2026-03-23T10:00:00+00:00",
+            "2026-03-23T10:00:00+00:00",
+            "2026-03-23T11:00:00+00:00",
+        ),
+        // 20260325T080000Z/20260325T093000Z, overridden: the override's own times.
+        (
+            "2026-03-25T08:00:00+00:00",
+            "2026-03-25T12:00:00+00:00",
+            "2026-03-25T12:30:00+00:00",
+        ),
+        // 26 March 15:00Z: a period, excluded by EXDATE:20260326T150000Z.
+        (
+            "2026-03-30T10:00:00+01:00",
+            "2026-03-30T10:00:00+01:00",
+            "2026-03-30T11:00:00+01:00",
+        ),
+        // TZID=America/New_York:20260401T170000/20260401T183000: 21:00Z to 22:30Z.
+        (
+            "2026-04-01T22:00:00+01:00",
+            "2026-04-01T22:00:00+01:00",
+            "2026-04-01T23:30:00+01:00",
+        ),
+        (
+            "2026-04-06T10:00:00+01:00",
+            "2026-04-06T10:00:00+01:00",
+            "2026-04-06T11:00:00+01:00",
+        ),
+        // 4 May: after the window.
+    ];
+    let actual = original_starts(&run.meetings, HEALTH_CHECK);
+    assert_eq!(actual.len(), expected.len(), "{actual:#?}");
+    assert_eq!(run.meetings.len(), expected.len());
+    for (original, start, end) in expected {
+        let meeting = occurrence(&run.meetings, HEALTH_CHECK, original);
+        assert_recurring_ref(meeting, HEALTH_CHECK, original);
+        assert_times(meeting, start, end, "Europe/London");
+    }
+    let moved = occurrence(&run.meetings, HEALTH_CHECK, "2026-03-25T08:00:00+00:00");
+    assert_eq!(moved["title"], "Customer health check (moved to lunchtime)");
+    assert_participants(
+        moved,
+        &[
+            ("ines.moreau@cs.example", true, "accepted"),
+            ("kofi.mensah@umbrella.example", false, "accepted"),
+        ],
+    );
+    let period = occurrence(&run.meetings, HEALTH_CHECK, "2026-04-01T22:00:00+01:00");
+    assert_eq!(period["title"], "Customer health check");
+    assert_participants(
+        period,
+        &[
+            ("ines.moreau@cs.example", true, "accepted"),
+            ("kofi.mensah@umbrella.example", false, "pending"),
+        ],
+    );
+}
+
+/// rdate-garbage.ics: Wednesdays 14:00-14:30 London from 4 March 2026, `COUNT=4`, 18 March excluded,
+/// `RDATE`s on Fridays 6 and 13 March around an impossible `20260399T140000` (line 14), and an
+/// `RDATE:next Friday` (line 15). The unreadable values are left out; the series is not.
+#[test]
+fn an_unreadable_rdate_value_costs_that_value_not_the_series() {
+    let path = fixture("rdate-garbage.ics");
+    let run = dry_run(&["--since", "2026-03-01", "--until", "2026-03-31", &path]);
+    assert_none_skipped(&run.stderr, &[DESIGN_REVIEW]);
+    let expected = [
+        "2026-03-04T14:00:00+00:00",
+        "2026-03-06T14:00:00+00:00",
+        "2026-03-11T14:00:00+00:00",
+        "2026-03-13T14:00:00+00:00",
+        "2026-03-25T14:00:00+00:00",
+    ];
+    let actual = original_starts(&run.meetings, DESIGN_REVIEW);
+    assert_eq!(actual.len(), expected.len(), "{actual:#?}");
+    for start in expected {
+        let meeting = occurrence(&run.meetings, DESIGN_REVIEW, start);
+        let end = start.replace("T14:00", "T14:30");
+        assert_times(meeting, start, &end, "Europe/London");
+        assert_eq!(meeting["title"], "Design review");
+    }
+}
+
+/// The same file's problems on stderr, by UID, line and value.
+#[test]
+fn an_unreadable_rdate_value_is_reported() {
+    let path = fixture("rdate-garbage.ics");
+    let run = dry_run(&["--since", "2026-03-01", "--until", "2026-03-31", &path]);
+    for (line, value) in [(14, "20260399T140000"), (15, "next Friday")] {
+        let reports: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.contains(DESIGN_REVIEW) && l.contains(value))
+            .collect();
+        assert_eq!(reports.len(), 1, "one report of {value:?}:\n{}", run.stderr);
+        assert!(
+            reports[0].contains(&format!("line {line}")),
+            "{}",
+            reports[0]
+        );
+        assert!(!reports[0].starts_with("skipped"), "{}", reports[0]);
+    }
 }
 
 // ---- broken.ics, not-calendar.ics ---------------------------------------------------------------

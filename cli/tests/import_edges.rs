@@ -200,7 +200,18 @@ async fn several_files_are_read_in_one_import_and_counted_together() {
         )),
         "{text}"
     );
-    assert!(text.contains("summary: 3 events read, 2 meetings in 2027-01-01..2027-12-31; dry run: nothing sent; 1 skipped"), "{text}");
+    // The summary's wording around these counts belongs to the import command, not to reading files.
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with("summary:"))
+        .unwrap_or_default();
+    for part in [
+        "3 events read, 2 meetings in 2027-01-01..2027-12-31",
+        "nothing sent",
+        "1 skipped",
+    ] {
+        assert!(summary.contains(part), "{part:?} in the summary:\n{text}");
+    }
 }
 
 #[tokio::test]
@@ -315,4 +326,57 @@ async fn a_duration_beyond_the_calendar_is_skipped_not_a_crash() {
         "{}",
         stderr(&output)
     );
+}
+
+/// Issue 18: an attendee whose address is not an e-mail is left out, never silently, and costs the
+/// meeting nothing: the others are still invited.
+const NOT_AN_EMAIL: &str = "BEGIN:VEVENT\r\nUID:bad-address@x\r\nDTSTART:20270310T120000Z\r\n\
+    ORGANIZER:mailto:ada@example.com\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:not an email\r\n\
+    ATTENDEE;PARTSTAT=TENTATIVE:mailto:grace@example.com\r\nEND:VEVENT\r\n";
+
+#[tokio::test]
+async fn an_attendee_whose_address_is_not_an_email_costs_the_meeting_nothing() {
+    let meetings = dry_run(
+        &calendar(GOOGLE, NOT_AN_EMAIL),
+        &["--since", "2027-01-01", "--until", "2027-12-31"],
+    )
+    .await;
+    assert_eq!(meetings.len(), 1, "{meetings:#?}");
+    assert_eq!(
+        meetings[0]["participants"],
+        serde_json::json!([
+            {"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"},
+            {"email_address": "grace@example.com", "is_organizer": false, "status": "tentative"},
+        ])
+    );
+}
+
+#[tokio::test]
+async fn an_attendee_whose_address_is_not_an_email_is_reported_by_uid_line_and_value() {
+    let output = run_with_stdin(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-12-31",
+            "-",
+        ],
+        calendar(GOOGLE, NOT_AN_EMAIL).into_bytes(),
+    )
+    .await;
+    assert_exit(&output, 0);
+    let text = stderr(&output);
+    let reports: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("bad-address@x"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{text}");
+    // Line 8 of the file: the ATTENDEE itself.
+    for part in ["standard input line 8", "\"mailto:not an email\""] {
+        assert!(reports[0].contains(part), "{part:?}: {}", reports[0]);
+    }
+    assert!(!reports[0].starts_with("skipped"), "{}", reports[0]);
 }

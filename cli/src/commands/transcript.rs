@@ -8,6 +8,7 @@ use attio_meetings::types::{CallRecordingStatus, TranscriptSegment};
 use crate::args::{Format, Global, TranscriptArgs};
 use crate::failure::Failure;
 use crate::output::write_out;
+use crate::subtitles::{self, Speech, Style};
 
 pub async fn run(global: &Global, args: TranscriptArgs) -> Result<ExitCode, Failure> {
     let client = super::connect(global)?;
@@ -93,60 +94,34 @@ pub fn render(segments: &[TranscriptSegment], format: Format) -> Result<String, 
                 text.push('\n');
             }
         }
-        Format::Srt => {
-            for (i, segment) in segments.iter().enumerate() {
-                let _ = write!(
-                    text,
-                    "{}\n{} --> {}\n{}: {}\n\n",
-                    i + 1,
-                    timestamp(segment.start_time, ','),
-                    timestamp(segment.end_time, ','),
-                    segment.speaker.name,
-                    segment.speech.trim()
-                );
-            }
-        }
-        Format::Vtt => {
-            text.push_str("WEBVTT\n\n");
-            for segment in segments {
-                let _ = write!(
-                    text,
-                    "{} --> {}\n<v {}>{}\n\n",
-                    timestamp(segment.start_time, '.'),
-                    timestamp(segment.end_time, '.'),
-                    segment.speaker.name.replace('>', ""),
-                    vtt_escape(segment.speech.trim())
-                );
-            }
-        }
+        // Attio's segments are single words: the subtitle writer groups them into readable cues.
+        Format::Srt => text = subtitles::render(&speech(segments), Style::Srt),
+        Format::Vtt => text = subtitles::render(&speech(segments), Style::Vtt),
     }
     Ok(text)
 }
 
-/// `HH:MM:SS` followed by `separator` and milliseconds, as subtitles write them.
-fn timestamp(seconds: f64, separator: char) -> String {
-    let millis = (seconds.max(0.0) * 1000.0).round() as u64;
-    format!("{}{separator}{:03}", clock_of(millis / 1000), millis % 1000)
+fn speech(segments: &[TranscriptSegment]) -> Vec<Speech<'_>> {
+    segments
+        .iter()
+        .map(|segment| Speech {
+            speaker: &segment.speaker.name,
+            text: &segment.speech,
+            start: segment.start_time,
+            end: segment.end_time,
+        })
+        .collect()
 }
 
 /// `HH:MM:SS` of a position in the call.
 fn clock(seconds: f64) -> String {
-    clock_of(seconds.max(0.0) as u64)
-}
-
-fn clock_of(total: u64) -> String {
+    let total = seconds.max(0.0) as u64;
     format!(
         "{:02}:{:02}:{:02}",
         total / 3600,
         total / 60 % 60,
         total % 60
     )
-}
-
-fn vtt_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -181,28 +156,20 @@ mod tests {
     }
 
     #[test]
-    fn srt_numbers_cues_with_comma_milliseconds() {
-        let srt = render(&call(), Format::Srt).unwrap();
-        assert!(
-            srt.starts_with("1\n00:00:00,000 --> 00:00:01,250\nAda: Hello,\n\n2\n"),
-            "{srt}"
-        );
-        assert!(
-            srt.contains("3\n01:01:01,500 --> 01:01:03,000\nGrace: Yes <now> & here.\n"),
-            "{srt}"
+    fn srt_groups_a_turn_into_one_numbered_cue_with_comma_milliseconds() {
+        assert_eq!(
+            render(&call(), Format::Srt).unwrap(),
+            "1\n00:00:00,000 --> 00:00:02,500\nAda: Hello, shall we start?\n\n\
+             2\n01:01:01,500 --> 01:01:03,000\nGrace: Yes <now> & here.\n\n"
         );
     }
 
     #[test]
     fn vtt_has_a_header_voices_and_escaped_text() {
-        let vtt = render(&call(), Format::Vtt).unwrap();
-        assert!(
-            vtt.starts_with("WEBVTT\n\n00:00:00.000 --> 00:00:01.250\n<v Ada>Hello,\n\n"),
-            "{vtt}"
-        );
-        assert!(
-            vtt.contains("<v Grace>Yes &lt;now&gt; &amp; here.\n"),
-            "{vtt}"
+        assert_eq!(
+            render(&call(), Format::Vtt).unwrap(),
+            "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\n<v Ada>Hello, shall we start?\n\n\
+             01:01:01.500 --> 01:01:03.000\n<v Grace>Yes &lt;now&gt; &amp; here.\n\n"
         );
     }
 

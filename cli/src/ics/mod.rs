@@ -2,9 +2,15 @@
 //! becomes the `NewMeeting` to ensure (Attio creates on every call; the import finds a meeting again by
 //! its start, title and organizer, as Attio's "Syncing meetings" guide advises). The iCalendar UID and an
 //! occurrence's original start are kept for reports only.
+//!
+//! An event that cannot become a meeting (no usable start, nobody to invite...) is skipped with a report.
+//! A part of one that cannot be used (one `RDATE` value, one attendee...) is left out with a warning, and
+//! the rest of the event still counts.
 
 mod event;
 mod recur;
+#[cfg(test)]
+mod tests;
 mod times;
 
 use std::collections::BTreeMap;
@@ -51,6 +57,17 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A part of an event left out (one `RDATE` or `EXDATE` value, one `RRULE`, one attendee...) while the
+/// rest of it is imported: the line of that part, and what was wrong and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+// Not printed by `import` yet (it reads `skipped` only); the tests read it.
+#[cfg_attr(not(test), allow(dead_code))]
+pub struct Warning {
+    pub uid: String,
+    pub line: usize,
+    pub reason: String,
+}
+
 /// What one file holds.
 #[derive(Debug, Default)]
 pub struct Read {
@@ -58,8 +75,37 @@ pub struct Read {
     pub events: usize,
     pub meetings: Vec<Planned>,
     pub skipped: Vec<Skipped>,
+    /// Parts of imported events left out. An event's are given when it yields a meeting in the window
+    /// (its recurrence's, when its series is not cancelled: a bad `RDATE` may have been in the window).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub warnings: Vec<Warning>,
     /// Cancelled events and occurrences (skipped, and not a problem).
     pub cancelled: usize,
+}
+
+/// A part of an event left out while reading it: its line and why (the UID is added by the caller).
+struct Dropped {
+    line: usize,
+    reason: String,
+}
+
+/// Where one `VEVENT` is in the file: the line of its `BEGIN:VEVENT`, and those of its own properties
+/// (not its alarms'), by name in upper case, in file order. Lines are the file's own, before unfolding.
+#[derive(Debug, Default)]
+struct Layout {
+    begin: usize,
+    properties: Vec<(String, usize)>,
+}
+
+impl Layout {
+    /// The line of the event's `nth` (from 0) `name` property; its `BEGIN:VEVENT` line if not found.
+    fn line_of(&self, name: &str, nth: usize) -> usize {
+        self.properties
+            .iter()
+            .filter(|(property, _)| property.eq_ignore_ascii_case(name))
+            .nth(nth)
+            .map_or(self.begin, |&(_, line)| line)
+    }
 }
 
 /// Why a whole file is refused: nothing of it is imported.
@@ -79,7 +125,7 @@ pub fn read(text: &str, options: &Options) -> Result<Read, FileError> {
             "it does not start with BEGIN:VCALENDAR".into(),
         ));
     }
-    let lines = vevent_lines(text);
+    let layouts = vevent_layouts(text);
     let mut parser = Parser::new(text);
     let mut read = Read::default();
     let mut vevents_seen = 0;
@@ -91,8 +137,8 @@ pub fn read(text: &str, options: &Options) -> Result<Read, FileError> {
                     .iter()
                     .filter(|c| c.component_type == ICalendarComponentType::VEvent)
                     .count();
-                let first_lines = lines.get(vevents_seen..).unwrap_or_default();
-                read_calendar(&calendar, first_lines, options, &mut read)?;
+                let layouts = layouts.get(vevents_seen..).unwrap_or_default();
+                read_calendar(&calendar, layouts, options, &mut read)?;
                 vevents_seen += count;
             }
             Entry::Eof => break,
@@ -130,7 +176,7 @@ pub fn read(text: &str, options: &Options) -> Result<Read, FileError> {
 
 fn read_calendar(
     calendar: &ICalendar,
-    lines: &[usize],
+    layouts: &[Layout],
     options: &Options,
     read: &mut Read,
 ) -> Result<(), FileError> {
@@ -157,9 +203,11 @@ fn read_calendar(
         .components
         .iter()
         .filter(|c| c.component_type == ICalendarComponentType::VEvent);
+    let unknown = Layout::default();
     for (index, component) in vevents.enumerate() {
         read.events += 1;
-        let line = lines.get(index).copied().unwrap_or(0);
+        let layout = layouts.get(index).unwrap_or(&unknown);
+        let line = layout.begin;
         let Some(uid) = component.uid() else {
             read.skipped.push(Skipped {
                 uid: "(none)".into(),
@@ -168,7 +216,7 @@ fn read_calendar(
             });
             continue;
         };
-        match Event::read(component, line, &zones) {
+        match Event::read(component, layout, &zones) {
             Ok(event) => {
                 let entry = by_uid.entry(uid).or_default();
                 if event.replaces.is_some() {
@@ -205,6 +253,17 @@ fn read_calendar(
     Ok(())
 }
 
+/// How an occurrence's times are found.
+#[derive(Clone, Copy)]
+enum Times {
+    /// The event's own (a single event, an override).
+    Own,
+    /// The master's, moved to the occurrence's start.
+    Shifted,
+    /// From the occurrence's start to this end (an `RDATE` period).
+    Until(EventTime),
+}
+
 /// The meetings of one UID: a single event, or the occurrences of a series in the window, each replaced
 /// by its override when there is one.
 fn plan_series(
@@ -215,40 +274,47 @@ fn plan_series(
     window: &Window,
     read: &mut Read,
 ) {
-    let recurring = master
-        .is_some_and(|m| !m.recurrence.rules.is_empty() || !m.recurrence.rdates.is_empty())
-        || !overrides.is_empty();
-    // Each occurrence by its original start, with the event it comes from and whether its own times
-    // apply (an override, a single event) or the master's shifted to the occurrence.
-    let mut starts: Vec<(EventTime, &Event<'_>, bool)> = Vec::new();
+    let recurring = master.is_some_and(|m| m.recurrence.declared) || !overrides.is_empty();
+    let warn = |read: &mut Read, dropped: Vec<&Dropped>| {
+        read.warnings.extend(dropped.into_iter().map(|d| Warning {
+            uid: uid.into(),
+            line: d.line,
+            reason: d.reason.clone(),
+        }));
+    };
+    // Each occurrence by its original start, with the event it comes from and how its times are found.
+    let mut starts: Vec<(EventTime, &Event<'_>, Times)> = Vec::new();
     if let Some(master) = master {
         if master.cancelled {
             read.cancelled += 1;
             return;
         }
         if recurring {
-            let skip = |reason| Skipped {
-                uid: uid.into(),
-                line: master.line,
-                reason,
-            };
-            match recur::occurrences(master.start, &master.recurrence, zones, window) {
-                Ok((found, truncated)) => {
-                    if truncated {
-                        read.skipped.push(skip(format!(
-                            "the series has more than {} occurrences in the window; the rest are left out",
-                            recur::MAX_PER_SERIES
-                        )));
-                    }
-                    starts.extend(found.into_iter().map(|at| (at, master, false)));
-                }
-                Err(reason) => {
-                    read.skipped.push(skip(reason));
-                    return;
-                }
+            let expansion = recur::occurrences(master.start, &master.recurrence, zones, window);
+            let mut dropped: Vec<&Dropped> = master
+                .recurrence
+                .dropped
+                .iter()
+                .chain(&expansion.dropped)
+                .collect();
+            dropped.sort_by_key(|d| d.line);
+            warn(read, dropped);
+            if expansion.truncated {
+                read.skipped.push(Skipped {
+                    uid: uid.into(),
+                    line: master.line,
+                    reason: format!(
+                        "the series has more than {} occurrences in the window; the rest are left out",
+                        recur::MAX_PER_SERIES
+                    ),
+                });
             }
+            starts.extend(expansion.occurrences.into_iter().map(|at| {
+                let times = at.end.map_or(Times::Shifted, Times::Until);
+                (at.start, master, times)
+            }));
         } else if in_window(&master.start, window) {
-            starts.push((master.start, master, true));
+            starts.push((master.start, master, Times::Own));
         }
     }
     // An override replaces the occurrence it names; one whose occurrence the rules do not produce
@@ -261,21 +327,25 @@ fn plan_series(
             .iter_mut()
             .find(|(at, ..)| at.instant() == original.instant())
         {
-            Some(slot) => *slot = (original, replacement, true),
-            None if in_window(&original, window) => starts.push((original, replacement, true)),
+            Some(slot) => *slot = (original, replacement, Times::Own),
+            None if in_window(&original, window) => {
+                starts.push((original, replacement, Times::Own))
+            }
             None => {}
         }
     }
     starts.sort_by_key(|(at, ..)| at.instant());
-    for (original, event, own_times) in starts {
+    // Whose warnings are given: each event's once, if it yields a meeting.
+    let mut warned: Vec<&Event<'_>> = Vec::new();
+    for (original, event, how) in starts {
         if event.cancelled {
             read.cancelled += 1;
             continue;
         }
-        let times = if own_times {
-            Some((event.start, event.end))
-        } else {
-            shifted(event, original)
+        let times = match how {
+            Times::Own => Some((event.start, event.end)),
+            Times::Shifted => shifted(event, original),
+            Times::Until(end) => Some((original, end)),
         };
         let Some((start, end)) = times else {
             read.skipped.push(Skipped {
@@ -293,11 +363,17 @@ fn plan_series(
             .is_all_day(matches!(start, EventTime::Date(_)))
             .participants(event.participants.clone());
         match NewMeeting::try_from(meeting) {
-            Ok(meeting) => read.meetings.push(Planned {
-                uid: uid.into(),
-                original_start: recurring.then(|| original_instant(original)),
-                meeting,
-            }),
+            Ok(meeting) => {
+                if !warned.iter().any(|seen| std::ptr::eq(*seen, event)) {
+                    warned.push(event);
+                    warn(read, event.dropped.iter().collect());
+                }
+                read.meetings.push(Planned {
+                    uid: uid.into(),
+                    original_start: recurring.then(|| original_instant(original)),
+                    meeting,
+                })
+            }
             Err(e) => read.skipped.push(Skipped {
                 uid: uid.into(),
                 line: event.line,
@@ -348,13 +424,43 @@ fn in_window(at: &EventTime, window: &Window) -> bool {
     window.since <= at && at < window.until
 }
 
-/// The 1-based line of each `BEGIN:VEVENT`, in file order.
-fn vevent_lines(text: &str) -> Vec<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim_end().eq_ignore_ascii_case("BEGIN:VEVENT"))
-        .map(|(i, _)| i + 1)
-        .collect()
+/// Where each `VEVENT` is, in file order (see [`Layout`]).
+fn vevent_layouts(text: &str) -> Vec<Layout> {
+    let mut layouts: Vec<Layout> = Vec::new();
+    // Components open inside the current VEVENT, itself included (0: not in one).
+    let mut depth = 0usize;
+    for (index, raw) in text.lines().enumerate() {
+        // A folded line's continuation: the property started on an earlier line.
+        if raw.starts_with([' ', '\t']) {
+            continue;
+        }
+        let line = raw.trim_end();
+        let starts = |prefix: &str| {
+            line.get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        };
+        if depth == 0 {
+            if line.eq_ignore_ascii_case("BEGIN:VEVENT") {
+                layouts.push(Layout {
+                    begin: index + 1,
+                    properties: Vec::new(),
+                });
+                depth = 1;
+            }
+        } else if starts("BEGIN:") {
+            depth += 1;
+        } else if starts("END:") {
+            depth -= 1;
+        } else if depth == 1
+            && let Some(layout) = layouts.last_mut()
+        {
+            let name = line.split([';', ':']).next().unwrap_or_default();
+            layout
+                .properties
+                .push((name.to_ascii_uppercase(), index + 1));
+        }
+    }
+    layouts
 }
 
 fn shorten(line: &str) -> String {

@@ -7,6 +7,7 @@
 
 use calcard::common::PartialDateTime;
 use calcard::common::timezone::Tz as IcsTz;
+use calcard::icalendar::ICalendarDuration;
 use calcard::icalendar::timezone::TzResolver;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
@@ -91,6 +92,38 @@ pub fn in_zone(zone: Tz, local: NaiveDateTime) -> Result<DateTime<Tz>, String> {
     }
 }
 
+/// `at` plus an iCalendar duration (`DURATION`, or a `PERIOD`'s): weeks and days are nominal, the same
+/// wall time so many days later, and hours, minutes and seconds exact (RFC 5545 3.3.6), so `P1D` across a
+/// daylight-saving change still ends at the same time of day. The days are counted in `at`'s zone, or in
+/// UTC when the start was written in UTC (`in_utc`; `at` is then only shown in a zone). `None` beyond
+/// chrono's range.
+pub fn add_duration(
+    at: DateTime<Tz>,
+    duration: &ICalendarDuration,
+    in_utc: bool,
+) -> Option<DateTime<Tz>> {
+    if in_utc {
+        let zone = at.timezone();
+        return add_duration(at.with_timezone(&Tz::UTC), duration, false)
+            .map(|end| end.with_timezone(&zone));
+    }
+    let sign = if duration.neg { -1 } else { 1 };
+    let days = sign * (i64::from(duration.weeks) * 7 + i64::from(duration.days));
+    let exact = sign
+        * (i64::from(duration.hours) * 3600
+            + i64::from(duration.minutes) * 60
+            + i64::from(duration.seconds));
+    let day_later = if days == 0 {
+        at
+    } else {
+        let wall = at
+            .naive_local()
+            .checked_add_signed(chrono::TimeDelta::try_days(days)?)?;
+        in_zone(at.timezone(), wall).ok()?
+    };
+    day_later.checked_add_signed(chrono::TimeDelta::try_seconds(exact)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +144,32 @@ mod tests {
         // 01:30 happens twice in London on 2026-10-25: first in BST.
         let at = in_zone(chrono_tz::Europe::London, local("2026-10-25T01:30")).unwrap();
         assert_eq!(at.to_rfc3339(), "2026-10-25T01:30:00+01:00");
+    }
+
+    #[test]
+    fn a_day_of_duration_keeps_the_wall_time_across_a_dst_change() {
+        let start = in_zone(chrono_tz::Europe::London, local("2026-03-28T09:00")).unwrap();
+        let one_day_two_hours = ICalendarDuration {
+            neg: false,
+            weeks: 0,
+            days: 1,
+            hours: 2,
+            minutes: 0,
+            seconds: 0,
+        };
+        // 23 hours of real time (the clocks go forward), 11:00 on the wall.
+        let end = add_duration(start, &one_day_two_hours, false).unwrap();
+        assert_eq!(end.to_rfc3339(), "2026-03-29T11:00:00+01:00");
+        // Hours alone are exact: PT26H is 26 hours later, 12:00 on the wall.
+        let exact = ICalendarDuration {
+            days: 0,
+            hours: 26,
+            ..one_day_two_hours
+        };
+        let end = add_duration(start, &exact, false).unwrap();
+        assert_eq!(end.to_rfc3339(), "2026-03-29T12:00:00+01:00");
+        // Written in UTC: a UTC day, 24 hours, whatever zone the start is shown in.
+        let end = add_duration(start, &one_day_two_hours, true).unwrap();
+        assert_eq!(end.to_rfc3339(), "2026-03-29T12:00:00+01:00");
     }
 }
