@@ -91,6 +91,7 @@ pub use pipeline::{Operation, RateClass, RetryClass};
 pub use resources::{CallRecordings, Meetings, TranscriptDownload, WaitUntilProcessed};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use token::ApiToken;
+pub use validate::looks_like_email;
 
 #[cfg(attio_operation = "append_meeting_linked_records")]
 pub use api::AppendMeetingLinkedRecords;

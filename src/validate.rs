@@ -165,7 +165,14 @@ fn linked_records(records: &[NewLinkedRecord]) -> Result<()> {
 /// The library's one rule for an email address, in bodies and query filters alike: one address (no
 /// list, no display name), with a local part and a domain. Attio's own check is its business; this one
 /// catches what is surely not an address before anything is sent.
-pub(crate) fn looks_like_email(text: &str) -> bool {
+///
+/// ```
+/// use attio_meetings::looks_like_email;
+/// assert!(looks_like_email("ada@example.com"));
+/// assert!(!looks_like_email("Ada <ada@example.com>"));
+/// assert!(!looks_like_email("not an email"));
+/// ```
+pub fn looks_like_email(text: &str) -> bool {
     let trimmed = text.trim();
     match trimmed.rsplit_once('@') {
         Some((local, domain)) => {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant, ParticipantStatus};
+use attio_meetings::types::{NewParticipant, ParticipantStatus};
 use calcard::icalendar::{
     ICalendarComponent, ICalendarDuration, ICalendarEntry, ICalendarParameterName,
     ICalendarParameterValue, ICalendarParticipationStatus, ICalendarPeriod, ICalendarProperty,
@@ -483,17 +483,8 @@ fn is_mailto(entry: &ICalendarEntry) -> bool {
 
 /// A calendar address that is an e-mail (`mailto:` already stripped by calcard), by the library's one
 /// rule for addresses: the rule that refuses a meeting before it is sent, so an address this lets through
-/// cannot cost the whole meeting later. The library keeps the rule to itself; `NewMeeting::new` is the
-/// public way to it (an organizer "that is not an email address" is refused), with everything else in
-/// the probe valid.
+/// cannot cost the whole meeting later.
 fn email(address: Option<&str>) -> Option<String> {
     let address = address?.trim();
-    let at = chrono::DateTime::UNIX_EPOCH;
-    let probe = NewMeeting::new(
-        "probe",
-        MeetingTime::instant(at),
-        MeetingTime::instant(at + chrono::TimeDelta::hours(1)),
-        address,
-    );
-    probe.is_ok().then(|| address.to_string())
+    attio_meetings::looks_like_email(address).then(|| address.to_string())
 }
