@@ -140,6 +140,11 @@ fn clip(text: &str) -> String {
     clipped
 }
 
+/// A count with its noun: `plural(1, "meeting", "meetings")` is `1 meeting`, 0 and 2 take `meetings`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A key-value listing of one item.
 pub fn fields(pairs: &[(&str, String)]) -> Result<(), Failure> {
     let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
@@ -149,4 +154,17 @@ pub fn fields(pairs: &[(&str, String)]) -> Result<(), Failure> {
         text.push('\n');
     }
     write_out(format_args!("{text}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        assert_eq!(plural(1, "meeting", "meetings"), "1 meeting");
+        assert_eq!(plural(0, "meeting", "meetings"), "0 meetings");
+        assert_eq!(plural(2, "meeting", "meetings"), "2 meetings");
+        assert_eq!(plural(11, "entry", "entries"), "11 entries");
+    }
 }

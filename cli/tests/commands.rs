@@ -870,3 +870,383 @@ fn field(listing: &str, key: &str, value: &str) -> bool {
             .is_some_and(|(k, v)| k == key && v.trim() == value)
     })
 }
+
+/// `meetings create` for one organizer, with the given time flags.
+fn create_with<'a>(title: &'a str, times: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["meetings", "create", "--title", title];
+    args.extend_from_slice(times);
+    args.extend(["--organizer", "ada@example.com"]);
+    args
+}
+
+#[tokio::test]
+async fn a_local_start_is_read_in_the_timezone_given() {
+    let fake = fake().await;
+    let mut json = against(&fake);
+    json.arg("--json");
+    let created = run(
+        json,
+        &create_with(
+            "Kick-off",
+            &[
+                "--start",
+                "2026-12-01T10:00:00",
+                // A space for the `T`, and no seconds: as people write it.
+                "--end",
+                "2026-12-01 11:00",
+                "--timezone",
+                "Europe/Paris",
+            ],
+        ),
+    )
+    .await;
+    assert_exit(&created, 0);
+    let sent = &fake.store().meetings()[0];
+    let at = |time: &serde_json::Value| {
+        let datetime = time["datetime"].as_str().expect("a timed meeting");
+        let datetime = chrono::DateTime::parse_from_rfc3339(datetime).expect("RFC 3339");
+        (datetime.to_rfc3339(), time["timezone"].clone())
+    };
+    assert_eq!(
+        (at(&sent["start"]), at(&sent["end"])),
+        (
+            ("2026-12-01T10:00:00+01:00".into(), json!("Europe/Paris")),
+            ("2026-12-01T11:00:00+01:00".into(), json!("Europe/Paris"))
+        ),
+        "December in Paris is +01:00: {sent}"
+    );
+    assert_eq!(json_lines(&created)[0]["title"], "Kick-off");
+
+    // In summer the same zone is +02:00.
+    let summer = run(
+        against(&fake),
+        &create_with(
+            "Summer",
+            &[
+                "--start",
+                "2026-07-01T10:00",
+                "--end",
+                "2026-07-01T11:00",
+                "--timezone",
+                "Europe/Paris",
+            ],
+        ),
+    )
+    .await;
+    assert_exit(&summer, 0);
+    assert!(
+        stdout(&summer).contains("2026-07-01 10:00 +02:00 (Europe/Paris)"),
+        "{}",
+        stdout(&summer)
+    );
+}
+
+#[tokio::test]
+async fn a_local_time_without_a_timezone_or_that_the_clocks_skip_is_refused_and_nothing_is_sent() {
+    let fake = fake().await;
+    let no_offset = create_with(
+        "Kick-off",
+        &[
+            "--start",
+            "2026-12-01T10:00:00",
+            "--end",
+            "2026-12-01T11:00:00",
+        ],
+    );
+    // 02:00 to 03:00 does not exist in Paris on 2027-03-28 (the clocks go forward).
+    let skipped = create_with(
+        "Kick-off",
+        &[
+            "--start",
+            "2027-03-28T02:30:00",
+            "--end",
+            "2027-03-28T04:00:00",
+            "--timezone",
+            "Europe/Paris",
+        ],
+    );
+    let listed = ["meetings", "list", "--from", "2026-12-01T10:00:00"];
+    for (args, says) in [
+        (
+            &no_offset[..],
+            &[
+                "--start 2026-12-01T10:00:00 has no UTC offset",
+                // The example has this computer's offset then (TZ below).
+                "e.g. 2026-12-01T10:00:00-05:00",
+                "add --timezone",
+                "Europe/Paris",
+            ][..],
+        ),
+        (
+            &skipped[..],
+            &[
+                "--start 2027-03-28T02:30:00 does not exist in Europe/Paris",
+                "e.g. 2027-03-28T03:30:00",
+            ],
+        ),
+        (
+            &listed[..],
+            &["--from 2026-12-01T10:00:00 has no UTC offset", "--timezone"],
+        ),
+        (
+            &[
+                "meetings",
+                "create",
+                "--title",
+                "x",
+                "--start",
+                "2026-12-01",
+                "--end",
+                "2026-12-02",
+                "--organizer",
+                "ada@example.com",
+            ],
+            &["has no time of day", "--all-day 2026-12-01"],
+        ),
+    ] {
+        let mut in_new_york = against(&fake);
+        in_new_york.env("TZ", "America/New_York");
+        let output = run(in_new_york, args).await;
+        assert_exit(&output, 2);
+        let text = stderr(&output);
+        for says in says {
+            assert!(text.contains(says), "{args:?}: {says} in {text}");
+        }
+        assert!(text.starts_with("error: "), "{text}");
+        assert!(stdout(&output).is_empty());
+    }
+    assert_eq!(fake.requests(Operation::CreateMeeting), 0, "nothing sent");
+    assert_eq!(
+        fake.requests(Operation::ListMeetings),
+        0,
+        "nothing looked up"
+    );
+    assert!(fake.store().meetings().is_empty());
+}
+
+#[tokio::test]
+async fn meetings_list_reads_local_times_in_its_timezone() {
+    let fake = fake().await;
+    seed_meeting(
+        &fake,
+        "Morning",
+        "2026-12-01T09:00:00+01:00",
+        "2026-12-01T09:30:00+01:00",
+        "ada@example.com",
+    );
+    seed_meeting(
+        &fake,
+        "Afternoon",
+        "2026-12-01T15:00:00+01:00",
+        "2026-12-01T15:30:00+01:00",
+        "ada@example.com",
+    );
+    // 15:00 in Paris is 14:00 UTC: the afternoon meeting (14:00-14:30 UTC) ends after it; read as UTC,
+    // 15:00 would leave it out.
+    let output = run(
+        against(&fake),
+        &[
+            "meetings",
+            "list",
+            "--from",
+            "2026-12-01 15:00",
+            "--timezone",
+            "Europe/Paris",
+        ],
+    )
+    .await;
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("Afternoon") && !stdout(&output).contains("Morning"),
+        "{}",
+        stdout(&output)
+    );
+    // Before 08:30 in Paris (07:30 UTC) nothing starts; read as UTC, the morning meeting (08:00 UTC) would.
+    let output = run(
+        against(&fake),
+        &[
+            "meetings",
+            "list",
+            "--before",
+            "2026-12-01T08:30:00",
+            "--timezone",
+            "Europe/Paris",
+        ],
+    )
+    .await;
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).is_empty() && stderr(&output).contains("no meetings match"),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn organizers_and_participants_must_be_e_mail_addresses() {
+    let fake = fake().await;
+    for (flag, who) in [
+        ("--organizer", "Ada Lovelace"),
+        ("--organizer", "mailto:"),
+        ("--participant", "grace"),
+        ("--participant", "grace@example.com, alan@example.com"),
+    ] {
+        let args = [
+            "meetings",
+            "create",
+            "--title",
+            "x",
+            "--all-day",
+            "2026-12-07",
+            flag,
+            who,
+        ];
+        let output = run(against(&fake), &args).await;
+        assert_exit(&output, 2);
+        assert!(
+            stderr(&output).contains(flag) && stderr(&output).contains("is not an e-mail address"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(fake.requests(Operation::CreateMeeting), 0, "nothing sent");
+
+    // An address as calendars write it (`mailto:`) is the address.
+    let created = run(
+        against(&fake),
+        &[
+            "meetings",
+            "create",
+            "--title",
+            "x",
+            "--all-day",
+            "2026-12-07",
+            "--organizer",
+            "Ada <MAILTO:ada@example.com>",
+        ],
+    )
+    .await;
+    assert_exit(&created, 0);
+    assert_eq!(
+        fake.store().meetings()[0]["participants"][0]["email_address"],
+        "ada@example.com"
+    );
+}
+
+#[tokio::test]
+async fn one_of_a_thing_is_counted_in_the_singular() {
+    // The import's summary: one event, one meeting.
+    let calendar = TempFile::new(
+        "one.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nBEGIN:VEVENT\r\nUID:one@example.com\r\n\
+         SUMMARY:Kick-off\r\nDTSTART:20270104T100000Z\r\nDTEND:20270104T110000Z\r\n\
+         ORGANIZER:mailto:ada@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let output = run(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-12-31",
+            calendar.as_str(),
+        ],
+    )
+    .await;
+    assert_exit(&output, 0);
+    let text = stderr(&output);
+    assert!(
+        text.contains("1 event read, 1 meeting in 2027-01-01..2027-12-31"),
+        "{text}"
+    );
+
+    // A recording's transcript of one segment.
+    let fake = fake().await;
+    let meeting = seed_meeting(
+        &fake,
+        "Demo",
+        "2026-12-01T10:00:00+01:00",
+        "2026-12-01T11:00:00+01:00",
+        "ada@example.com",
+    );
+    let recording = fake
+        .store()
+        .seed_call_recording(
+            meeting,
+            "https://example.com/demo.mp4",
+            false,
+            vec![Segment {
+                speaker: "Ada".into(),
+                speech: "Hello.".into(),
+                start_time: 0.0,
+                end_time: 1.0,
+            }],
+        )
+        .expect("the recording is seeded");
+    let shown = run(
+        against(&fake),
+        &[
+            "recordings",
+            "get",
+            &meeting.to_string(),
+            &recording.to_string(),
+        ],
+    )
+    .await;
+    assert_exit(&shown, 0);
+    assert!(
+        field(&stdout(&shown), "transcript", "1 segment"),
+        "{}",
+        stdout(&shown)
+    );
+}
+
+#[tokio::test]
+async fn import_reads_local_since_and_until_in_its_timezone() {
+    let calendar = TempFile::new(
+        "one.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nBEGIN:VEVENT\r\nUID:one@example.com\r\n\
+         SUMMARY:Kick-off\r\nDTSTART:20270104T093000Z\r\nDTEND:20270104T110000Z\r\n\
+         ORGANIZER:mailto:ada@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    // 10:00 in Paris is 09:00 UTC: the event (09:30 UTC) is inside; read as UTC it would not be.
+    let output = run(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-04T10:00",
+            "--until",
+            "2027-01-05",
+            "--timezone",
+            "Europe/Paris",
+            calendar.as_str(),
+        ],
+    )
+    .await;
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stderr(&output));
+
+    let refused = run(
+        command(),
+        &[
+            "import",
+            "--dry-run",
+            "--since",
+            "2027-01-04T10:00",
+            calendar.as_str(),
+        ],
+    )
+    .await;
+    assert_exit(&refused, 2);
+    assert!(
+        stderr(&refused).contains("--since 2027-01-04T10:00:00 has no UTC offset"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stdout(&refused).is_empty());
+}

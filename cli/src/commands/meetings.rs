@@ -7,18 +7,21 @@ use attio_meetings::types::{
     Meeting, MeetingSort, MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant,
     ParticipantStatus,
 };
-use chrono::Utc;
+use chrono::{DateTime, FixedOffset, Utc};
+use chrono_tz::Tz;
 
-use crate::args::{CreateMeetingArgs, Global, ListMeetingsArgs, Meetings, Person, Sort, When};
+use crate::args::{
+    CreateMeetingArgs, Global, ListMeetingsArgs, Meetings, Person, Sort, When, in_zone,
+};
 use crate::failure::Failure;
-use crate::output::{self, Output, fields};
+use crate::output::{self, Output, fields, plural};
 
 pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<ExitCode, Failure> {
     // Usage is checked before the token is looked for: a wrong command line says so first.
     let command = checked(command)?;
     let client = super::connect(global)?;
     match command {
-        Checked::List(args) => list(&client, out, args).await,
+        Checked::List { args, from, before } => list(&client, out, args, from, before).await,
         Checked::Get { meeting } => {
             let meeting = client
                 .meetings()
@@ -57,9 +60,10 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
                         .iter()
                         .map(|m| m.id.meeting_id.to_string())
                         .collect();
+                    let have = if candidates.len() == 1 { "has" } else { "have" };
                     Err(Failure::new(format!(
-                        "{} meetings have this start, title and organizer ({}); none created: delete the extra ones or create without --ensure",
-                        candidates.len(),
+                        "{} {have} this start, title and organizer ({}); none created: delete the extra ones or create without --ensure",
+                        plural(candidates.len(), "meeting", "meetings"),
                         ids.join(", ")
                     )))
                 }
@@ -109,7 +113,12 @@ pub async fn run(global: &Global, out: &Output, command: Meetings) -> Result<Exi
 
 /// A command whose arguments are checked and turned into what the library takes.
 enum Checked {
-    List(ListMeetingsArgs),
+    /// The listing's flags, with --from and --before as instants.
+    List {
+        args: ListMeetingsArgs,
+        from: Option<DateTime<Utc>>,
+        before: Option<DateTime<Utc>>,
+    },
     Get {
         meeting: uuid::Uuid,
     },
@@ -129,7 +138,17 @@ enum Checked {
 
 fn checked(command: Meetings) -> Result<Checked, Failure> {
     Ok(match command {
-        Meetings::List(args) => Checked::List(args),
+        Meetings::List(args) => {
+            // Dates are midnight in --timezone's zone (Attio's default, UTC, without it).
+            let zone = args.timezone.unwrap_or(chrono_tz::UTC);
+            let instant = |flag, when: Option<When>| {
+                when.map(|when| filter_instant(flag, when, args.timezone, zone))
+                    .transpose()
+            };
+            let from = instant("--from", args.from)?;
+            let before = instant("--before", args.before)?;
+            Checked::List { args, from, before }
+        }
         Meetings::Get { meeting } => Checked::Get { meeting },
         Meetings::Create(args) => Checked::Create {
             ensure: args.ensure,
@@ -186,8 +205,9 @@ async fn list(
     client: &attio_meetings::Client,
     out: &Output,
     args: ListMeetingsArgs,
+    from: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
 ) -> Result<ExitCode, Failure> {
-    let zone = args.timezone.unwrap_or(chrono_tz::UTC);
     let mut request = client.meetings().list();
     if !args.participants.is_empty() {
         request = request.participants(args.participants);
@@ -195,11 +215,11 @@ async fn list(
     if let Some((object, id)) = args.linked_record {
         request = request.linked_record(object, id);
     }
-    if let Some(from) = args.from {
-        request = request.ends_from(instant(from, zone));
+    if let Some(from) = from {
+        request = request.ends_from(from);
     }
-    if let Some(before) = args.before {
-        request = request.starts_before(instant(before, zone));
+    if let Some(before) = before {
+        request = request.starts_before(before);
     }
     if let Some(timezone) = args.timezone {
         request = request.timezone(timezone.name());
@@ -287,10 +307,34 @@ pub fn time(at: &MeetingTime) -> String {
     }
 }
 
-fn instant(when: When, zone: chrono_tz::Tz) -> chrono::DateTime<Utc> {
-    match when {
+/// A --from/--before filter as an instant: a date is midnight in `day_zone`, a local time is read in
+/// --timezone's `zone` (refused without one).
+fn filter_instant(
+    flag: &str,
+    when: When,
+    zone: Option<Tz>,
+    day_zone: Tz,
+) -> Result<DateTime<Utc>, Failure> {
+    Ok(match when {
         When::At(at) => at.with_timezone(&Utc),
-        When::Day(day) => crate::ics::midnight(zone, day),
+        When::Day(day) => crate::ics::midnight(day_zone, day),
+        When::Local(local) => in_zone(flag, local, zone)?.with_timezone(&Utc),
+    })
+}
+
+/// A --start/--end date-time: as given with its offset, or a local time read in --timezone's `zone`.
+fn meeting_instant(
+    flag: &str,
+    when: When,
+    zone: Option<Tz>,
+) -> Result<DateTime<FixedOffset>, Failure> {
+    match when {
+        When::At(at) => Ok(at),
+        When::Local(local) => in_zone(flag, local, zone),
+        // The flag's parser refuses dates; kept as a usage error rather than a panic.
+        When::Day(day) => Err(Failure::usage(format!(
+            "{flag} {day} has no time of day: give one, or use --all-day {day}"
+        ))),
     }
 }
 
@@ -306,8 +350,14 @@ fn new_meeting(args: CreateMeetingArgs) -> Result<NewMeeting, Failure> {
             true,
         ),
         (None, Some(start), Some(end)) => {
+            let start = meeting_instant("--start", start, args.timezone)?;
+            let end = meeting_instant("--end", end, args.timezone)?;
             if end <= start {
-                return Err(Failure::usage("--end must be after --start"));
+                return Err(Failure::usage(format!(
+                    "--end ({}) must be after --start ({})",
+                    end.to_rfc3339(),
+                    start.to_rfc3339()
+                )));
             }
             let zone = args.timezone.map(|z| z.name().to_string());
             let at = |t: chrono::DateTime<chrono::FixedOffset>| match &zone {

@@ -103,8 +103,7 @@ fn show(out: &Output, recording: &CallRecordingDetails) -> Result<ExitCode, Fail
     } else {
         let transcript = match &recording.transcript {
             Some(transcript) => {
-                let segments = transcript.segments.len();
-                format!("{segments} segment{}", if segments == 1 { "" } else { "s" })
+                crate::output::plural(transcript.segments.len(), "segment", "segments")
             }
             None => "none yet".to_string(),
         };

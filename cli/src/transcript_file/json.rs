@@ -129,7 +129,7 @@ fn json_segment(value: &Value) -> Result<Option<JsonSegment>, ParseErrorKind> {
             let email = match speaker.get("email_address") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(email)) if email.trim().is_empty() => None,
-                Some(Value::String(email)) if is_email(email.trim()) => {
+                Some(Value::String(email)) if attio_meetings::looks_like_email(email.trim()) => {
                     Some(email.trim().to_owned())
                 }
                 Some(Value::String(email)) => {
@@ -212,19 +212,6 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// A plausible address: something, `@`, a domain with a dot in it, no spaces (Attio checks the rest).
-fn is_email(text: &str) -> bool {
-    match text.rsplit_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !text.contains(char::is_whitespace)
-        }
-        None => false,
-    }
-}
 
 fn skip_json_whitespace(text: &str, mut offset: usize) -> usize {
     let bytes = text.as_bytes();

@@ -28,7 +28,7 @@ use chrono::{DateTime, Days, Utc};
 use crate::args::{Global, ImportArgs, When};
 use crate::failure::Failure;
 use crate::ics::{self, FileError, Options, Planned, Window};
-use crate::output::Output;
+use crate::output::{Output, plural};
 use crate::state::State;
 
 /// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
@@ -108,7 +108,7 @@ fn state_path(args: &ImportArgs) -> Result<std::path::PathBuf, Failure> {
 fn read_calendars(args: &ImportArgs, summary: &mut Summary) -> Result<Calendar, Failure> {
     let options = Options {
         timezone: args.timezone,
-        window: window(args.since, args.until)?,
+        window: window(args.since, args.until, args.timezone)?,
     };
     let mut calendar = Calendar {
         window: options.window,
@@ -139,6 +139,15 @@ fn read_calendars(args: &ImportArgs, summary: &mut Summary) -> Result<Calendar, 
             calendar.skipped_uids.insert(skipped.uid.clone());
         }
         summary.skipped += read.skipped.len();
+        for warning in &read.warnings {
+            eprintln!(
+                "warning {} ({name} line {}): {}",
+                warning.uid, warning.line, warning.reason
+            );
+            // A dropped RRULE or RDATE value may have removed occurrences that are still in the
+            // calendar: --prune leaves this event's meetings alone.
+            calendar.skipped_uids.insert(warning.uid.clone());
+        }
         calendar
             .sources
             .extend(std::iter::repeat_n(source, read.meetings.len()));
@@ -166,11 +175,16 @@ pub fn at(planned: &Planned) -> String {
 }
 
 /// `--since` (default 90 days ago) to the end of `--until` (default 180 days ahead).
-fn window(since: Option<When>, until: Option<When>) -> Result<Window, Failure> {
+fn window(
+    since: Option<When>,
+    until: Option<When>,
+    zone: Option<chrono_tz::Tz>,
+) -> Result<Window, Failure> {
     let today = Utc::now().date_naive();
     let since = match since.unwrap_or(When::Day(today - Days::new(90))) {
         When::Day(day) => day.and_time(chrono::NaiveTime::MIN).and_utc(),
         When::At(at) => at.with_timezone(&Utc),
+        When::Local(local) => crate::args::in_zone("--since", local, zone)?.with_timezone(&Utc),
     };
     let until = match until.unwrap_or(When::Day(today + Days::new(180))) {
         When::Day(day) => day
@@ -179,6 +193,7 @@ fn window(since: Option<When>, until: Option<When>) -> Result<Window, Failure> {
             .and_time(chrono::NaiveTime::MIN)
             .and_utc(),
         When::At(at) => at.with_timezone(&Utc),
+        When::Local(local) => crate::args::in_zone("--until", local, zone)?.with_timezone(&Utc),
     };
     if until <= since {
         return Err(Failure::usage(format!(
@@ -266,15 +281,10 @@ impl Summary {
         };
         eprintln!(
             "summary: {} read, {} in {span}; {outcome}{pruned}; {skipped} skipped (see above), {cancelled} cancelled",
-            count(*events, "event", "events"),
-            count(*occurrences, "meeting", "meetings"),
+            plural(*events, "event", "events"),
+            plural(*occurrences, "meeting", "meetings"),
         );
     }
-}
-
-/// `1 meeting`, `2 meetings`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn day(at: DateTime<Utc>) -> String {
