@@ -28,10 +28,20 @@ pub type ClaimFuture<'a, T> =
 /// must not extend or release the claim.
 pub trait KeyClaims: Send + Sync + std::fmt::Debug {
     /// Takes `name` for `lease` if nobody holds it; `Ok(false)` when someone does.
-    fn acquire<'a>(&'a self, name: &'a str, holder: &'a str, lease: Duration) -> ClaimFuture<'a, bool>;
+    fn acquire<'a>(
+        &'a self,
+        name: &'a str,
+        holder: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a, bool>;
 
     /// Makes `holder`'s claim on `name` last `lease` from now; `Ok(false)` when it no longer holds it.
-    fn extend<'a>(&'a self, name: &'a str, holder: &'a str, lease: Duration) -> ClaimFuture<'a, bool>;
+    fn extend<'a>(
+        &'a self,
+        name: &'a str,
+        holder: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a, bool>;
 
     /// Ends `holder`'s claim on `name` (nothing when it no longer holds it).
     fn release<'a>(&'a self, name: &'a str, holder: &'a str) -> ClaimFuture<'a, ()>;
@@ -82,7 +92,9 @@ impl Claim {
                             return;
                         }
                         // The next renewal may get through; the lease runs meanwhile.
-                        Err(error) => tracing::warn!(claim = %name, %error, "renewing a claim failed"),
+                        Err(error) => {
+                            tracing::warn!(claim = %name, %error, "renewing a claim failed")
+                        }
                     }
                 }
             }

@@ -788,7 +788,11 @@ impl Context {
 
     /// Decides a group from its candidates, creating its meeting when there is none (and the batch
     /// writes).
-    async fn settle(&self, mut group: Group, mut candidates: Vec<Meeting>) -> Vec<(usize, Result<Outcome>)> {
+    async fn settle(
+        &self,
+        mut group: Group,
+        mut candidates: Vec<Meeting>,
+    ) -> Vec<(usize, Result<Outcome>)> {
         let result = match candidates.len() {
             0 if !self.write => Ok(Outcome::Missing),
             0 => match &self.claims {

@@ -29,7 +29,11 @@ impl KeyClaims for HeldByAnother {
             if let Some((client, meeting)) = self.other.lock().unwrap().take() {
                 let done = self.other_done.clone();
                 tokio::spawn(async move {
-                    client.meetings().create(meeting).await.expect("the other process creates");
+                    client
+                        .meetings()
+                        .create(meeting)
+                        .await
+                        .expect("the other process creates");
                     done.store(true, Ordering::SeqCst);
                 });
             }
@@ -75,7 +79,11 @@ async fn a_meeting_created_by_the_claims_holder_is_found_not_created_again() {
     assert!(matches!(outcome, Ensured::Found(_)), "{outcome:?}");
     assert_eq!(server.store().meetings().len(), 1);
     assert_eq!(claims.acquired.load(Ordering::SeqCst), 1);
-    assert_eq!(claims.released.load(Ordering::SeqCst), 1, "the claim is released");
+    assert_eq!(
+        claims.released.load(Ordering::SeqCst),
+        1,
+        "the claim is released"
+    );
 }
 
 #[tokio::test]
@@ -94,8 +102,14 @@ async fn with_a_free_claim_the_meeting_is_created_once_and_the_claim_released() 
         .run()
         .await
         .expect("no listing failed");
-    assert!(matches!(outcomes[0], Ok(Ensured::Created(_))), "{outcomes:?}");
-    assert!(matches!(outcomes[1], Ok(Ensured::Created(_))), "{outcomes:?}");
+    assert!(
+        matches!(outcomes[0], Ok(Ensured::Created(_))),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(outcomes[1], Ok(Ensured::Created(_))),
+        "{outcomes:?}"
+    );
     assert!(matches!(outcomes[2], Ok(Ensured::Found(_))), "{outcomes:?}");
     assert_eq!(server.store().meetings().len(), 2);
     // One claim per meeting created, none for the batch's duplicate.
@@ -130,7 +144,10 @@ async fn a_claim_store_that_fails_creates_nothing_and_says_which_meeting() {
         .expect_err("no claim, no create");
     assert!(matches!(error, Error::Claim { .. }), "{error:?}");
     let text = error.to_string();
-    assert!(text.contains("\"meeting unclaimable\"") && text.contains("connection refused"), "{text}");
+    assert!(
+        text.contains("\"meeting unclaimable\"") && text.contains("connection refused"),
+        "{text}"
+    );
     assert!(text.contains("nothing was created"), "{text}");
     assert!(server.store().meetings().is_empty());
 }
@@ -140,10 +157,20 @@ async fn a_claim_store_that_fails_creates_nothing_and_says_which_meeting() {
 struct Shared<C>(Arc<C>);
 
 impl<C: KeyClaims> KeyClaims for Shared<C> {
-    fn acquire<'a>(&'a self, name: &'a str, holder: &'a str, lease: Duration) -> ClaimFuture<'a, bool> {
+    fn acquire<'a>(
+        &'a self,
+        name: &'a str,
+        holder: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a, bool> {
         self.0.acquire(name, holder, lease)
     }
-    fn extend<'a>(&'a self, name: &'a str, holder: &'a str, lease: Duration) -> ClaimFuture<'a, bool> {
+    fn extend<'a>(
+        &'a self,
+        name: &'a str,
+        holder: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a, bool> {
         self.0.extend(name, holder, lease)
     }
     fn release<'a>(&'a self, name: &'a str, holder: &'a str) -> ClaimFuture<'a, ()> {
@@ -157,7 +184,8 @@ async fn redis_claims_are_exclusive_holder_only_and_expire() {
     use attio_meetings::RedisClaims;
     use attio_meetings_mock::redis_server::RedisServer;
 
-    let Some(redis) = RedisServer::start("redis_claims_are_exclusive_holder_only_and_expire") else {
+    let Some(redis) = RedisServer::start("redis_claims_are_exclusive_holder_only_and_expire")
+    else {
         return;
     };
     // Two processes' stores on one server.
@@ -165,21 +193,40 @@ async fn redis_claims_are_exclusive_holder_only_and_expire() {
     let b = RedisClaims::new(redis.url(), "test").unwrap();
     let lease = Duration::from_secs(30);
     assert!(a.acquire("k", "holder-a", lease).await.unwrap());
-    assert!(!b.acquire("k", "holder-b", lease).await.unwrap(), "held by a");
-    assert!(!b.extend("k", "holder-b", lease).await.unwrap(), "only the holder extends");
+    assert!(
+        !b.acquire("k", "holder-b", lease).await.unwrap(),
+        "held by a"
+    );
+    assert!(
+        !b.extend("k", "holder-b", lease).await.unwrap(),
+        "only the holder extends"
+    );
     b.release("k", "holder-b").await.unwrap();
-    assert!(!b.acquire("k", "holder-b", lease).await.unwrap(), "only the holder releases");
+    assert!(
+        !b.acquire("k", "holder-b", lease).await.unwrap(),
+        "only the holder releases"
+    );
     assert!(a.extend("k", "holder-a", lease).await.unwrap());
     a.release("k", "holder-a").await.unwrap();
-    assert!(b.acquire("k", "holder-b", lease).await.unwrap(), "free once released");
+    assert!(
+        b.acquire("k", "holder-b", lease).await.unwrap(),
+        "free once released"
+    );
     // Another prefix is another set of claims.
     let other = RedisClaims::new(redis.url(), "other").unwrap();
     assert!(other.acquire("k", "holder-c", lease).await.unwrap());
     // A crashed holder's claim expires with its lease.
-    assert!(a.acquire("short", "crashed", Duration::from_millis(150)).await.unwrap());
+    assert!(
+        a.acquire("short", "crashed", Duration::from_millis(150))
+            .await
+            .unwrap()
+    );
     assert!(!b.acquire("short", "holder-b", lease).await.unwrap());
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(b.acquire("short", "holder-b", lease).await.unwrap(), "expired");
+    assert!(
+        b.acquire("short", "holder-b", lease).await.unwrap(),
+        "expired"
+    );
     // The URL's password is not shown.
     let secret = RedisClaims::new("redis://:hunter2@127.0.0.1:1/", "p").unwrap();
     assert!(!format!("{secret:?}").contains("hunter2"));

@@ -75,7 +75,10 @@ impl State {
             Ok(file) => {
                 for (number, line) in BufReader::new(file).lines().enumerate() {
                     let line = line.map_err(|e| {
-                        Failure::new(format!("cannot read the state file {}: {e}", path.display()))
+                        Failure::new(format!(
+                            "cannot read the state file {}: {e}",
+                            path.display()
+                        ))
                     })?;
                     if line.trim().is_empty() {
                         continue;
@@ -119,7 +122,10 @@ impl State {
     pub fn record(&mut self, record: Record) -> Result<(), Failure> {
         let path = self.path.clone();
         let failed = |e: std::io::Error| {
-            Failure::new(format!("cannot write the state file {}: {e}", path.display()))
+            Failure::new(format!(
+                "cannot write the state file {}: {e}",
+                path.display()
+            ))
         };
         if self.append.is_none() {
             if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -235,13 +241,25 @@ mod tests {
         let skipped = HashSet::from(["uid-1".to_string()]);
         assert_eq!(
             state
-                .gone("http://fake 0123", &sources, window, &HashSet::new(), &skipped)
+                .gone(
+                    "http://fake 0123",
+                    &sources,
+                    window,
+                    &HashSet::new(),
+                    &skipped
+                )
                 .count(),
             0
         );
         assert_eq!(
             state
-                .gone("http://other 4567", &sources, window, &HashSet::new(), &HashSet::new())
+                .gone(
+                    "http://other 4567",
+                    &sources,
+                    window,
+                    &HashSet::new(),
+                    &HashSet::new()
+                )
                 .count(),
             0
         );

@@ -43,22 +43,35 @@ async fn a_dry_run_prints_only_the_bodies_it_would_create() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
-    let uids: BTreeSet<&str> = bodies.iter().filter_map(|b| b["ical_uid"].as_str()).collect();
-    let expected: BTreeSet<String> = (30..35).map(|i| format!("single-{i}@example.com")).collect();
+    let uids: BTreeSet<&str> = bodies
+        .iter()
+        .filter_map(|b| b["ical_uid"].as_str())
+        .collect();
+    let expected: BTreeSet<String> = (30..35)
+        .map(|i| format!("single-{i}@example.com"))
+        .collect();
     assert_eq!(
         uids,
         expected.iter().map(String::as_str).collect(),
         "{}",
         stdout(&output)
     );
-    assert!(bodies.iter().all(|b| b["body"]["data"]["title"].is_string()));
+    assert!(
+        bodies
+            .iter()
+            .all(|b| b["body"]["data"]["title"].is_string())
+    );
     let err = stderr(&output);
     assert_eq!(err.matches("found single-").count(), 30, "{err}");
     assert!(
         err.contains("dry run: found 30, would create 5, ambiguous 0; nothing written"),
         "{err}"
     );
-    assert_eq!(fake.requests(Operation::CreateMeeting), creates, "a dry run writes nothing");
+    assert_eq!(
+        fake.requests(Operation::CreateMeeting),
+        creates,
+        "a dry run writes nothing"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,7 +103,12 @@ async fn prune_deletes_exactly_the_imported_meetings_whose_events_left_the_calen
     std::fs::write(calendar, generated_calendar(34, 2, 20)).unwrap();
     let before = titles(&fake);
 
-    let dry = import(&fake, calendar, &["--state", state_arg, "--prune", "--dry-run"]).await;
+    let dry = import(
+        &fake,
+        calendar,
+        &["--state", state_arg, "--prune", "--dry-run"],
+    )
+    .await;
     assert_exit(&dry, 0);
     let prunes = stderr(&dry)
         .lines()
@@ -98,7 +116,11 @@ async fn prune_deletes_exactly_the_imported_meetings_whose_events_left_the_calen
         .count();
     assert_eq!(prunes, 26, "{}", stderr(&dry));
     assert!(stderr(&dry).contains("would prune 26"), "{}", stderr(&dry));
-    assert_eq!(fake.store().meetings().len(), 101, "a dry run deletes nothing");
+    assert_eq!(
+        fake.store().meetings().len(),
+        101,
+        "a dry run deletes nothing"
+    );
 
     let deletes = fake.requests(Operation::DeleteMeeting);
     let output = import(&fake, calendar, &["--state", state_arg, "--prune"]).await;
@@ -123,7 +145,11 @@ async fn prune_deletes_exactly_the_imported_meetings_whose_events_left_the_calen
         .store()
         .meetings()
         .iter()
-        .filter(|m| m["title"].as_str().is_some_and(|t| t.starts_with("Stand-up")))
+        .filter(|m| {
+            m["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Stand-up"))
+        })
         .count();
     assert_eq!(standups, 40, "20 days left of each series");
 
@@ -139,7 +165,11 @@ async fn prune_never_reads_standard_input() {
     let fake = fake_with_write_limit(500).await;
     let output = import(&fake, "-", &["--prune"]).await;
     assert_exit(&output, 2);
-    assert!(stderr(&output).contains("--prune needs calendar files"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--prune needs calendar files"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -160,13 +190,27 @@ async fn two_importers_sharing_redis_leave_exactly_one_meeting_per_occurrence() 
     assert_exit(&a, 0);
     assert_exit(&b, 0);
     assert_eq!(fake.store().meetings().len(), 2000);
-    assert_eq!(fake.requests(Operation::CreateMeeting), 2000, "no create was wasted");
+    assert_eq!(
+        fake.requests(Operation::CreateMeeting),
+        2000,
+        "no create was wasted"
+    );
     let created = |output: &std::process::Output| -> usize {
         let err = stderr(output);
         let tail = err.split("created ").nth(1).unwrap_or_default();
-        tail.split(',').next().unwrap_or_default().parse().unwrap_or(usize::MAX)
+        tail.split(',')
+            .next()
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or(usize::MAX)
     };
-    assert_eq!(created(&a) + created(&b), 2000, "{}\n{}", stderr(&a), stderr(&b));
+    assert_eq!(
+        created(&a) + created(&b),
+        2000,
+        "{}\n{}",
+        stderr(&a),
+        stderr(&b)
+    );
     // Pacing is shared through the same Redis; its own tests check the rates. A 429 here (when Redis
     // answers slowly on a loaded machine, each process paces itself) is retried, never a duplicate.
     eprintln!("429s: {}", fake.rate_limited());

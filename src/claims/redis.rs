@@ -121,17 +121,31 @@ fn millis(lease: Duration) -> u64 {
 }
 
 impl KeyClaims for RedisClaims {
-    fn acquire<'a>(&'a self, name: &'a str, holder: &'a str, lease: Duration) -> ClaimFuture<'a, bool> {
+    fn acquire<'a>(
+        &'a self,
+        name: &'a str,
+        holder: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a, bool> {
         Box::pin(async move {
             let mut connection = self.connection().await?;
             let mut set = redis::cmd("SET");
-            set.arg(self.key(name)).arg(holder).arg("NX").arg("PX").arg(millis(lease));
+            set.arg(self.key(name))
+                .arg(holder)
+                .arg("NX")
+                .arg("PX")
+                .arg(millis(lease));
             let answer: Option<String> = self.within(set.query_async(&mut connection)).await?;
             Ok(answer.is_some())
         })
     }
 
-    fn extend<'a>(&'a self, name: &'a str, holder: &'a str, lease: Duration) -> ClaimFuture<'a, bool> {
+    fn extend<'a>(
+        &'a self,
+        name: &'a str,
+        holder: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a, bool> {
         Box::pin(async move {
             let mut connection = self.connection().await?;
             let mut call = self.extend.key(self.key(name));

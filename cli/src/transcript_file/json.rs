@@ -212,7 +212,6 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-
 fn skip_json_whitespace(text: &str, mut offset: usize) -> usize {
     let bytes = text.as_bytes();
     while matches!(bytes.get(offset), Some(b' ' | b'\t' | b'\n' | b'\r')) {

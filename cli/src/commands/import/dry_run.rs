@@ -60,7 +60,10 @@ pub async fn run(
             }
             Ok(Plan::Found(meeting)) => {
                 summary.found += 1;
-                eprintln!("found {}{at}: meeting {}", planned.uid, meeting.id.meeting_id);
+                eprintln!(
+                    "found {}{at}: meeting {}",
+                    planned.uid, meeting.id.meeting_id
+                );
             }
             // Created once, for the earlier occurrence with the same key.
             Ok(Plan::SameAs(_)) => summary.found += 1,
@@ -101,9 +104,10 @@ pub async fn run(
 /// The body create-meeting would send, built by the same generated type; with `--json`, beside the
 /// event it comes from (for scripts and reviews).
 fn print_body(out: &Output, planned: &Planned) -> Result<(), Failure> {
-    let body =
-        CreateMeetingRequest::try_from(CreateMeetingRequest::builder().data(planned.meeting.clone()))
-            .map_err(|e| Failure::new(format!("cannot build the body for {}: {e}", planned.uid)))?;
+    let body = CreateMeetingRequest::try_from(
+        CreateMeetingRequest::builder().data(planned.meeting.clone()),
+    )
+    .map_err(|e| Failure::new(format!("cannot build the body for {}: {e}", planned.uid)))?;
     if out.json() {
         out.line(&serde_json::json!({
             "ical_uid": planned.uid,

@@ -28,7 +28,12 @@ pub async fn run(
     let mut progress = Progress::new(planned.len() as u64);
     let mut batch = client
         .meetings()
-        .ensure_all(planned.iter().map(|p| p.meeting.clone()).collect::<Vec<_>>())
+        .ensure_all(
+            planned
+                .iter()
+                .map(|p| p.meeting.clone())
+                .collect::<Vec<_>>(),
+        )
         .concurrency(usize::from(args.concurrency))
         .reconcile(patient())
         .stop_when({
@@ -52,10 +57,9 @@ pub async fn run(
             }
         };
         progress.inc();
-        let (Some(planned), Some(source)) = (
-            planned.get(item.index),
-            calendar.sources.get(item.index),
-        ) else {
+        let (Some(planned), Some(source)) =
+            (planned.get(item.index), calendar.sources.get(item.index))
+        else {
             continue;
         };
         let at = at(planned);
