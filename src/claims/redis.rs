@@ -116,6 +116,25 @@ impl RedisClaims {
     }
 }
 
+impl RedisClaims {
+    /// Runs `script` (extend or release) on `name` for `holder`: 1 when it held the claim.
+    async fn holder_only(
+        &self,
+        script: &redis::Script,
+        name: &str,
+        holder: &str,
+        lease: Option<Duration>,
+    ) -> std::result::Result<i64, String> {
+        let mut connection = self.connection().await?;
+        let mut call = script.key(self.key(name));
+        call.arg(holder);
+        if let Some(lease) = lease {
+            call.arg(millis(lease));
+        }
+        self.within(call.invoke_async(&mut connection)).await
+    }
+}
+
 fn millis(lease: Duration) -> u64 {
     u64::try_from(lease.as_millis()).unwrap_or(u64::MAX).max(1)
 }
@@ -147,20 +166,16 @@ impl KeyClaims for RedisClaims {
         lease: Duration,
     ) -> ClaimFuture<'a, bool> {
         Box::pin(async move {
-            let mut connection = self.connection().await?;
-            let mut call = self.extend.key(self.key(name));
-            call.arg(holder).arg(millis(lease));
-            let extended: i64 = self.within(call.invoke_async(&mut connection)).await?;
+            let extended = self
+                .holder_only(&self.extend, name, holder, Some(lease))
+                .await?;
             Ok(extended == 1)
         })
     }
 
     fn release<'a>(&'a self, name: &'a str, holder: &'a str) -> ClaimFuture<'a, ()> {
         Box::pin(async move {
-            let mut connection = self.connection().await?;
-            let mut call = self.release.key(self.key(name));
-            call.arg(holder);
-            let _: i64 = self.within(call.invoke_async(&mut connection)).await?;
+            self.holder_only(&self.release, name, holder, None).await?;
             Ok(())
         })
     }
