@@ -41,7 +41,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "nothing listens on $1" >&2; exit 1; }
 now() { date +%s.%N; }
 # The fake's request lines since line $2 of log $1 that match $3 (an extended regex).
-count() { tail -n +"$(( $2 + 1 ))" "$1" | grep -cE "$3" || true; }
+count() { tail -n +"$(( $2 + 1 ))" "$1" | grep -cE -e "$3" || true; }
 
 start_fake() {
     kill ${fake_pid:-} 2>/dev/null || true
