@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use attio_meetings::types::{MeetingPage, MeetingResponse};
 use attio_meetings::{Client, Pacing, RetryPolicy};
-use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Fault, FaultRule, Limits, MockServer};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use serde_json::{Value, json};
 
@@ -544,7 +544,7 @@ async fn pagination() -> Result<(), Error> {
     );
     let server = unlimited_fake(pages * per_page).await?;
     server.faults().add_rule(FaultRule {
-        operations: vec![Operation::ListMeetings],
+        operations: vec![Endpoint::ListMeetings],
         rate: 1.0,
         faults: vec![Fault::Latency(latency)],
     });
@@ -634,7 +634,7 @@ async fn bulk() -> Result<(), Error> {
         let elapsed = started.elapsed();
         let failed = results.iter().filter(|r| r.is_err()).count();
         let meetings = server.store().meetings().len();
-        let requests = server.requests(Operation::CreateMeeting) as usize;
+        let requests = server.requests(Endpoint::CreateMeeting) as usize;
         let rate = (n - failed) as f64 / elapsed.as_secs_f64();
         println!(
             "bulk:       {n} creates, write limit {limit}/s, {} pacing: {elapsed:.2?}, {rate:.1}/s = {:.3} x limit \
@@ -676,8 +676,8 @@ async fn ensure() -> Result<(), Error> {
         .collect::<Result<Vec<attio_meetings::types::NewMeeting>, Error>>()?;
     for round in ["first", "again"] {
         let (creates, lists, refused) = (
-            server.requests(Operation::CreateMeeting),
-            server.requests(Operation::ListMeetings),
+            server.requests(Endpoint::CreateMeeting),
+            server.requests(Endpoint::ListMeetings),
             server.rate_limited(),
         );
         let started = Instant::now();
@@ -693,8 +693,8 @@ async fn ensure() -> Result<(), Error> {
             .iter()
             .filter(|r| matches!(r, Ok(e) if e.created()))
             .count();
-        let creates = server.requests(Operation::CreateMeeting) - creates;
-        let lists = server.requests(Operation::ListMeetings) - lists;
+        let creates = server.requests(Endpoint::CreateMeeting) - creates;
+        let lists = server.requests(Endpoint::ListMeetings) - lists;
         let refused = server.rate_limited() - refused;
         let stored = server.store().meetings().len();
         if round == "first" {

@@ -10,26 +10,147 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::error::{Error, Result};
 
-/// A value refused before sending: the parameter (or body field) and why.
+/// What a builder keeps for a required field nobody set.
+pub(crate) const MISSING: &str = "is required";
+
+/// Whether a builder's field was never set.
+pub(crate) fn is_unset<T>(field: &Result<T, String>) -> bool {
+    matches!(field, Err(reason) if reason == MISSING)
+}
+
+/// One thing wrong with a value, at its JSON path (`data.title`); an empty path is the value itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Refused {
-    field: &'static str,
+struct Problem {
+    path: String,
     reason: String,
 }
 
+/// Every problem a builder found when converted. Its text, `title: is required; start: is required`, is
+/// the builder's conversion error; a builder set into another one (whose setters see only that text)
+/// is read back from it, so that the outer builder reports `data.title`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Problems(Vec<Problem>);
+
+impl Problems {
+    /// The value of a builder's field `wire`, or `None`, noting why: `is required`, or the problems of
+    /// the value that did not convert, under `wire`.
+    pub(crate) fn take<T>(&mut self, wire: &str, field: Result<T, String>) -> Option<T> {
+        field.map_err(|text| self.0.extend(under(wire, &text))).ok()
+    }
+}
+
+impl Display for Problems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, problem) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            match problem.path.as_str() {
+                "" => f.write_str(&problem.reason)?,
+                path => write!(f, "{path}: {}", problem.reason)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The problems of a value at `field`, from the text of its conversion error: a builder's list (each
+/// problem moved under `field`), or any other message (one problem at `field`).
+fn under(field: &str, text: &str) -> Vec<Problem> {
+    let listed: Option<Vec<Problem>> = text
+        .split("; ")
+        .map(|part| {
+            let (path, reason) = part.split_once(": ")?;
+            is_path(path).then(|| Problem {
+                path: join(field, path),
+                reason: reason.to_string(),
+            })
+        })
+        .collect();
+    listed.unwrap_or_else(|| {
+        vec![Problem {
+            path: field.to_string(),
+            // The separator of the list: kept out of a reason, so the list reads back.
+            reason: text.replace("; ", ", "),
+        }]
+    })
+}
+
+/// A JSON path as the builders write it: wire names and indexes (`participants[0].email_address`).
+fn is_path(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '-'))
+}
+
+fn join(parent: &str, path: &str) -> String {
+    match (parent, path) {
+        ("", path) => path.to_string(),
+        (parent, "") => parent.to_string(),
+        (parent, index) if index.starts_with('[') => format!("{parent}{index}"),
+        (parent, path) => format!("{parent}.{path}"),
+    }
+}
+
+/// A value refused before sending: the parameter or body field (or several fields of a body) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refused(Problems);
+
 impl Refused {
-    pub(crate) fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        Self {
-            field,
+    pub(crate) fn new(field: &str, reason: impl Into<String>) -> Self {
+        Self(Problems(vec![Problem {
+            path: field.to_string(),
             reason: reason.into(),
+        }]))
+    }
+
+    /// A value for `field` that did not convert: every problem of a builder by its path under `field`
+    /// (`data.start`), or the conversion's message.
+    pub(crate) fn conversion(field: &str, error: impl Display) -> Self {
+        Self(Problems(under(field, &error.to_string())))
+    }
+}
+
+/// One problem is refused at its path; several at once at their common parent (`data`), each named by
+/// its path in the reason.
+impl From<Refused> for Error {
+    fn from(Refused(problems): Refused) -> Self {
+        match problems.0.as_slice() {
+            [one] => Error::invalid(one.path.clone(), one.reason.clone()),
+            _ => {
+                let paths: Vec<&str> = problems.0.iter().map(|p| p.path.as_str()).collect();
+                Error::invalid(common_parent(&paths), problems.to_string())
+            }
         }
     }
 }
 
-impl From<Refused> for Error {
-    fn from(refused: Refused) -> Self {
-        Error::invalid(refused.field, refused.reason)
-    }
+/// The longest path that every one of `paths` is, or is inside of (`data` for `data.start` and
+/// `data.participants[0].status`).
+fn common_parent(paths: &[&str]) -> String {
+    let Some((first, rest)) = paths.split_first() else {
+        return String::new();
+    };
+    let contains = |parent: &str, path: &str| {
+        path == parent
+            || path
+                .strip_prefix(parent)
+                .is_some_and(|tail| tail.starts_with(['.', '[']))
+    };
+    // The ends of `first`'s segments, longest first.
+    let mut ends: Vec<usize> = first
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '.' | '['))
+        .map(|(i, _)| i)
+        .collect();
+    ends.push(first.len());
+    ends.into_iter()
+        .rev()
+        .map(|end| &first[..end])
+        .find(|parent| rest.iter().all(|path| contains(parent, path)))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A parameter's wire values (one, or one per item of an exploded array), or why it was refused.
@@ -204,7 +325,10 @@ mod tests {
     fn bounds_and_formats_are_checked() {
         assert_eq!(int("size", 200, Some(1), Some(200)), Ok(vec!["200".into()]));
         let refused = int("size", 201, Some(1), Some(200)).unwrap_err();
-        assert_eq!(refused.reason, "must be between 1 and 200, got 201");
+        assert_eq!(
+            refused,
+            Refused::new("size", "must be between 1 and 200, got 201")
+        );
         assert!(text("object", String::new(), Some(1), None, false).is_err());
         assert!(
             list(
@@ -243,5 +367,60 @@ mod tests {
         );
         assert!(path_segment("id", None, true).is_err());
         assert!(path_segment("id", Some(Ok(vec![String::new()])), false).is_err());
+    }
+
+    fn invalid(refused: Refused) -> (String, String) {
+        match Error::from(refused) {
+            Error::InvalidInput { field, reason } => (field, reason),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_builder_s_problems_are_named_by_their_paths_under_the_field() {
+        // A builder's list, as a nested builder's setter sees it.
+        let mut inner = Problems::default();
+        assert_eq!(inner.take::<u8>("title", Err(MISSING.into())), None);
+        assert_eq!(
+            inner.take::<u8>("participants", Err("x; [0].status: unknown".into())),
+            None
+        );
+        assert_eq!(inner.take("end", Ok(1)), Some(1));
+        assert_eq!(
+            inner.to_string(),
+            "title: is required; participants: x, [0].status: unknown"
+        );
+        let mut outer = Problems::default();
+        outer.take::<u8>("data", Err(inner.to_string()));
+        outer.take::<u8>("when", Err("invalid length: 3".into()));
+        assert_eq!(
+            outer.to_string(),
+            "data.title: is required; data.participants: x, [0].status: unknown; when: invalid length: 3"
+        );
+        let nested = "start: is required; participants[0].status: is required";
+        assert_eq!(
+            invalid(Refused::conversion("data", nested)),
+            (
+                "data".to_string(),
+                "data.start: is required; data.participants[0].status: is required".to_string()
+            )
+        );
+        // One problem is refused at its own path.
+        assert_eq!(
+            invalid(Refused::conversion("data", "title: is required")),
+            ("data.title".to_string(), "is required".to_string())
+        );
+        assert_eq!(
+            invalid(Refused::conversion("data", "longer than 10 characters")),
+            ("data".to_string(), "longer than 10 characters".to_string())
+        );
+        assert_eq!(common_parent(&["data.start", "data.end"]), "data");
+        assert_eq!(
+            common_parent(&["data.participants[0].a", "data.participants[0].b"]),
+            "data.participants[0]"
+        );
+        assert_eq!(common_parent(&["data.start", "data.starts"]), "data");
+        assert_eq!(common_parent(&["data", "data.start"]), "data");
+        assert_eq!(common_parent(&["a", "b"]), "");
     }
 }

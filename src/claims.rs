@@ -22,7 +22,7 @@ pub type ClaimFuture<'a, T> =
     Pin<Box<dyn Future<Output = std::result::Result<T, String>> + Send + 'a>>;
 
 /// A store of leases on names, shared by every process that ensures meetings in one workspace: Redis
-/// ([`RedisClaims`], feature `redis`) or any store with an atomic "set if absent, with expiry".
+/// (`RedisClaims`, feature `redis`) or any store with an atomic "set if absent, with expiry".
 ///
 /// `holder` is unique per claim (the ensure makes one per meeting); a call with another holder's name
 /// must not extend or release the claim.

@@ -17,7 +17,7 @@
 //! Within a process, ensures of the same meeting in the same workspace wait for each other (whichever
 //! client, clone or batch they come from): the later one lists after the earlier one created, and finds
 //! it. Across processes, give every process the same [`KeyClaims`] store ([`EnsureAll::claims`], e.g.
-//! [`RedisClaims`](crate::RedisClaims)): a missing meeting is then claimed, looked for once more and
+//! `RedisClaims` with feature `redis`): a missing meeting is then claimed, looked for once more and
 //! created only by the claim's holder. Without one, two processes ensuring the same meeting at the same
 //! moment both find nothing and both create: run one process at a time.
 //!
@@ -361,7 +361,7 @@ impl Ensure {
     /// Looks, and creates the meeting if nothing matches.
     pub async fn send(self) -> Result<Ensured> {
         if let Some(why) = self.refused {
-            return Err(Error::invalid("data", why));
+            return Err(crate::args::Refused::conversion("data", why).into());
         }
         let mut items = self.batch.stream();
         match items.try_next().await? {

@@ -93,9 +93,14 @@ pub enum Error {
         message: String,
     },
     /// The input was refused before anything was sent.
+    ///
+    /// A builder converted with several fields missing or refused reports them all at once: `field` is
+    /// their common parent (e.g. `data`) and `reason` names each by its path (`data.start: is required;
+    /// data.end: is required`).
     #[error("invalid {field}: {reason}")]
     InvalidInput {
-        /// The offending field, e.g. `limit` or `data.end`.
+        /// The offending field by its JSON path, e.g. `limit`, `data.end` or
+        /// `data.participants[0].email_address`.
         field: String,
         /// What is wrong with it.
         reason: String,

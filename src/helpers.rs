@@ -83,17 +83,17 @@ impl crate::types::NewMeeting {
         end: MeetingTime,
         organizer: impl Into<String>,
     ) -> Result<Self> {
-        // The builder, not a literal: a field the spec adds later keeps its default here.
+        // The builder, not a literal: a field the spec adds later keeps its default here, and
+        // `is_all_day` follows from the forms of the times (`validate::Derive`).
         let meeting: Self = Self::builder()
             .title(title.into())
             .description(String::new())
-            .is_all_day(matches!(start, MeetingTime::AllDay { .. }))
             .start(start)
             .end(end)
             .participants(vec![NewParticipant::organizer(organizer)])
             .try_into()
             .map_err(|e: crate::types::error::ConversionError| {
-                Error::invalid("data", e.to_string())
+                Error::from(crate::args::Refused::conversion("data", e))
             })?;
         crate::validate::new_meeting(&meeting)?;
         Ok(meeting)

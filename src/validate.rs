@@ -42,6 +42,69 @@ pub(crate) trait NoRules {
 
 impl<T> NoRules for &T {}
 
+/// Fields a builder fills in from others before it is converted, when the caller left them unset: rules
+/// no spec states. Every generated builder's conversion calls `(&mut builder).apply_derive()` with
+/// [`ApplyDerive`] and [`NoDerive`] in scope, chosen by type as [`Rules`] are.
+pub(crate) trait Derive {
+    fn derive(&mut self);
+}
+
+/// The builder's [`Derive`], for builders that have one.
+pub(crate) trait ApplyDerive {
+    fn apply_derive(&mut self);
+}
+
+impl<T: Derive> ApplyDerive for T {
+    fn apply_derive(&mut self) {
+        self.derive();
+    }
+}
+
+/// Nothing derived, for the other builders.
+#[allow(dead_code)]
+pub(crate) trait NoDerive {
+    fn apply_derive(&mut self) {}
+}
+
+impl<T> NoDerive for &mut T {}
+
+/// `is_all_day` follows from the forms of `start` and `end` (both dates: all day; both datetimes: not).
+/// Set, it is kept, and [`new_meeting`] checks it against them.
+impl Derive for crate::types::builder::NewMeeting {
+    fn derive(&mut self) {
+        if !crate::args::is_unset(&self.is_all_day) {
+            return;
+        }
+        let form = |time: &Result<MeetingTime, String>| {
+            time.as_ref()
+                .ok()
+                .map(|time| matches!(time, MeetingTime::AllDay { .. }))
+        };
+        match (form(&self.start), form(&self.end)) {
+            (Some(start), Some(end)) if start == end => self.is_all_day = Ok(start),
+            (Some(start), Some(end)) => {
+                let name = |all_day: bool| if all_day { "a date" } else { "a datetime" };
+                let rule = "both must be dates (an all-day meeting) or both datetimes";
+                self.start = Err(format!(
+                    "is {} but end is {}: {rule}",
+                    name(start),
+                    name(end)
+                ));
+                self.end = Err(format!(
+                    "is {} but start is {}: {rule}",
+                    name(end),
+                    name(start)
+                ));
+                // Not missing: the conversion fails on start and end, which the caller set.
+                self.is_all_day = Ok(false);
+            }
+            // A start or an end unset or refused fails the conversion on its own; `is_all_day` is not
+            // reported missing, since the caller need not set it.
+            _ => self.is_all_day = Ok(false),
+        }
+    }
+}
+
 impl Rules for CreateMeetingRequest {
     fn check(&self) -> Result<()> {
         new_meeting(&self.data)

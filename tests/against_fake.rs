@@ -8,7 +8,7 @@ use attio_meetings::types::{
     NewTranscriptSegment,
 };
 use attio_meetings::{ApiError, Client, Error};
-use attio_meetings_mock::{Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Limits, MockServer};
 use chrono::DateTime;
 
 async fn setup() -> (MockServer, Client) {
@@ -127,7 +127,7 @@ async fn meetings_round_trip_through_the_generated_client() {
         .await
         .unwrap();
     assert_eq!(got, created);
-    assert_eq!(server.requests(Operation::ListMeetings), 2);
+    assert_eq!(server.requests(Endpoint::ListMeetings), 2);
 }
 
 #[tokio::test]
@@ -158,7 +158,7 @@ async fn errors_decode_into_the_envelope() {
         matches!(&refused, Error::InvalidInput { field, .. } if field == "data.start"),
         "{refused:?}"
     );
-    assert_eq!(server.requests(Operation::CreateMeeting), 0);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), 0);
 }
 
 #[tokio::test]
@@ -425,7 +425,7 @@ async fn a_transcript_uploaded_reads_back_from_the_recording_and_the_pages() {
     let transcript = client.transcript(id, recording_id).await.unwrap();
     assert_eq!(transcript.transcript, carried.segments);
     assert_eq!(transcript.raw_transcript, carried.raw_transcript);
-    assert_eq!(server.requests(Operation::GetTranscript), 0);
+    assert_eq!(server.requests(Endpoint::GetTranscript), 0);
     // The deprecated endpoint pages the same segments (7 a page here).
     let paged: Vec<_> = futures_util::TryStreamExt::try_collect::<Vec<_>>(
         client.transcript(id, recording_id).stream(),
@@ -433,7 +433,7 @@ async fn a_transcript_uploaded_reads_back_from_the_recording_and_the_pages() {
     .await
     .unwrap();
     assert_eq!(paged, carried.segments);
-    assert!(server.requests(Operation::GetTranscript) >= 3);
+    assert!(server.requests(Endpoint::GetTranscript) >= 3);
 }
 
 #[tokio::test]
@@ -504,5 +504,5 @@ async fn recordings_are_refused_unsent_when_their_transcript_is_out_of_order() {
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("at most 4000"), "{refused}");
-    assert_eq!(server.requests(Operation::CreateCallRecording), 0);
+    assert_eq!(server.requests(Endpoint::CreateCallRecording), 0);
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use attio_meetings::types::{MeetingTime, NewMeeting, NewParticipant, ParticipantStatus};
 use attio_meetings::{Client, Ensured, Error, Matching};
-use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Fault, FaultRule, Limits, MockServer};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use common::{assert_invalid, client, client_with, fake, fast};
@@ -70,7 +70,7 @@ async fn ensure_twice_makes_one_meeting_where_create_twice_makes_two() {
     again.participants[0] = NewParticipant::organizer("Ada@Example.com");
     assert_eq!(found(&client.meetings().ensure(again).await.unwrap()), id);
     assert_eq!(server.store().meetings().len(), 1);
-    assert_eq!(server.requests(Operation::CreateMeeting), 1);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), 1);
 
     // Another organizer, title or start is another meeting.
     for other in [
@@ -202,7 +202,7 @@ async fn an_invalid_meeting_is_refused_before_anything_is_sent() {
         client.meetings().ensure(incomplete).await,
         Err(Error::InvalidInput { .. })
     ));
-    assert_eq!(server.requests(Operation::CreateMeeting), 1);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), 1);
 }
 
 #[tokio::test]
@@ -211,7 +211,7 @@ async fn a_create_whose_answer_is_lost_is_found_not_sent_again() {
     let client = client(&server);
     server
         .faults()
-        .script(Operation::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
     let outcome = client
         .meetings()
         .ensure(meeting(
@@ -224,7 +224,7 @@ async fn a_create_whose_answer_is_lost_is_found_not_sent_again() {
         .unwrap();
     // The lost attempt made the meeting; the look after it found it, and nothing was sent again.
     let id = created(&outcome);
-    assert_eq!(server.requests(Operation::CreateMeeting), 1);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), 1);
     let stored = server.store().meetings();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["id"]["meeting_id"], id.to_string());
@@ -233,7 +233,7 @@ async fn a_create_whose_answer_is_lost_is_found_not_sent_again() {
     // created again.
     server
         .faults()
-        .script(Operation::CreateMeeting, [Some(Fault::Drop)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::Drop)]);
     created(
         &client
             .meetings()
@@ -300,7 +300,7 @@ async fn a_batch_of_2000_under_faults_leaves_exactly_2000_meetings_and_runs_agai
         .unwrap();
     // 20% of every request fails, ambiguous failures (applied, then the answer lost) included.
     server.faults().add_rule(FaultRule {
-        operations: vec![Operation::CreateMeeting, Operation::ListMeetings],
+        operations: vec![Endpoint::CreateMeeting, Endpoint::ListMeetings],
         rate: 0.2,
         faults: vec![
             Fault::Status(500),
@@ -346,7 +346,7 @@ async fn a_batch_of_2000_under_faults_leaves_exactly_2000_meetings_and_runs_agai
     titles.sort();
     titles.dedup();
     assert_eq!(titles.len(), 2_000, "no title twice");
-    let creates = server.requests(Operation::CreateMeeting);
+    let creates = server.requests(Endpoint::CreateMeeting);
     assert!(
         creates > 2_000,
         "{creates} creates: the faults were not exercised"
@@ -354,8 +354,8 @@ async fn a_batch_of_2000_under_faults_leaves_exactly_2000_meetings_and_runs_agai
 
     // Again: everything is found, nothing is written, and the listings stay few.
     let (creates, lists) = (
-        server.requests(Operation::CreateMeeting),
-        server.requests(Operation::ListMeetings),
+        server.requests(Endpoint::CreateMeeting),
+        server.requests(Endpoint::ListMeetings),
     );
     let again = client
         .meetings()
@@ -369,11 +369,11 @@ async fn a_batch_of_2000_under_faults_leaves_exactly_2000_meetings_and_runs_agai
         "every meeting found"
     );
     assert_eq!(
-        server.requests(Operation::CreateMeeting),
+        server.requests(Endpoint::CreateMeeting),
         creates,
         "no write"
     );
-    let listed = server.requests(Operation::ListMeetings) - lists;
+    let listed = server.requests(Endpoint::ListMeetings) - lists;
     // One window of 2,000 meetings, narrowed to the ten organizers: 10 pages of 200, plus retries.
     assert!((10..=40).contains(&listed), "{listed} listing requests");
     assert_eq!(server.store().meetings().len(), 2_000);

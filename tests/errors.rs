@@ -8,7 +8,7 @@ mod common;
 
 use attio_meetings::types::NewLinkedRecord;
 use attio_meetings::{Error, RetryPolicy};
-use attio_meetings_mock::{Fault, Operation};
+use attio_meetings_mock::{Endpoint, Fault};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -27,7 +27,7 @@ async fn errors_carry_status_envelope_headers_and_body() {
     assert!(error.is_not_found());
     assert!(!error.is_retryable());
     assert!(!error.may_have_been_applied());
-    assert_eq!(server.requests(Operation::GetMeeting), 1);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 1);
     let Error::Api(api) = &error else {
         panic!("{error:?}")
     };
@@ -69,7 +69,7 @@ async fn errors_carry_status_envelope_headers_and_body() {
     let error = client.meetings().create(meeting).await.unwrap_err();
     assert!(error.is_validation(), "{error:?}");
     assert!(!error.is_retryable());
-    assert_eq!(server.requests(Operation::CreateMeeting), 1);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), 1);
     let api = error.api().unwrap();
     assert_eq!(api.status.as_u16(), 400);
     assert_eq!(api.type_, "invalid_request_error");
@@ -97,7 +97,7 @@ async fn errors_carry_status_envelope_headers_and_body() {
     // 429 with its Retry-After header, kind and code.
     server
         .faults()
-        .script(Operation::GetMeeting, [Some(Fault::RateLimited)]);
+        .script(Endpoint::GetMeeting, [Some(Fault::RateLimited)]);
     let error = client
         .meetings()
         .get(meeting_id)

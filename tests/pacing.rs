@@ -10,7 +10,7 @@ mod common;
 use std::time::Instant;
 
 use attio_meetings::{Client, Pacing, RetryPolicy};
-use attio_meetings_mock::{Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Limits, MockServer};
 
 use common::{ms, seed_meeting};
 
@@ -38,7 +38,7 @@ async fn pacing_keeps_under_the_rate_limit() {
         client.meetings().get(id).await.expect("no 429");
     }
     let elapsed = started.elapsed();
-    assert_eq!(server.requests(Operation::GetMeeting), 30);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 30);
     // At most 20 per wall-clock second: 30 span at least two seconds' windows.
     assert!(elapsed >= ms(1000), "30 paced reads took only {elapsed:?}");
 }
@@ -70,5 +70,5 @@ async fn clones_share_the_pacer() {
     };
     // One pacer: 20 per second between them, no 429 (two pacers would send 40 per second).
     futures_util::future::join(run(client), run(other)).await;
-    assert_eq!(server.requests(Operation::GetMeeting), 40);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 40);
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use attio_meetings::Error;
 use attio_meetings::types::CallRecordingStatus;
-use attio_meetings_mock::{Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Limits, MockServer};
 
 use common::{client, ms, seed_meeting};
 
@@ -46,7 +46,7 @@ async fn waiting_returns_the_recording_once_processed() {
         .unwrap();
     assert_eq!(done.status, CallRecordingStatus::Completed);
     assert!(started.elapsed() >= ms(250), "{:?}", started.elapsed());
-    let polls = server.requests(Operation::GetCallRecording);
+    let polls = server.requests(Endpoint::GetCallRecording);
     assert!(polls >= 2, "polled {polls} times");
 
     let transcript = client.transcript(meeting, id).await.unwrap();
@@ -70,7 +70,7 @@ async fn a_failed_recording_ends_the_wait_at_once() {
         .await
         .unwrap();
     assert_eq!(done.status, CallRecordingStatus::Failed);
-    assert_eq!(server.requests(Operation::GetCallRecording), 1);
+    assert_eq!(server.requests(Endpoint::GetCallRecording), 1);
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ mod common;
 use std::time::{Instant, SystemTime};
 
 use attio_meetings::{Client, Error, RetryPolicy, Sent};
-use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Fault, FaultRule, Limits, MockServer};
 use uuid::Uuid;
 
 use common::{
@@ -28,9 +28,9 @@ async fn retries_stop_at_max_attempts() {
 
     server
         .faults()
-        .script(Operation::GetMeeting, [Some(Fault::Status(503)); 5]);
+        .script(Endpoint::GetMeeting, [Some(Fault::Status(503)); 5]);
     let error = client.meetings().get(id).await.unwrap_err();
-    assert_eq!(server.requests(Operation::GetMeeting), 3, "{error}");
+    assert_eq!(server.requests(Endpoint::GetMeeting), 3, "{error}");
     let Error::Api(api) = &error else {
         panic!("expected Error::Api, got {error:?}")
     };
@@ -42,13 +42,13 @@ async fn retries_stop_at_max_attempts() {
     server.reset_requests();
     let meeting = client.meetings().get(id).await.unwrap();
     assert_eq!(meeting.id.meeting_id, id);
-    assert_eq!(server.requests(Operation::GetMeeting), 3);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 3);
 
     // RetryPolicy::none() on one call: sent once, while the client keeps retrying other calls.
     server.reset_requests();
     server
         .faults()
-        .script(Operation::GetMeeting, [Some(Fault::Status(503))]);
+        .script(Endpoint::GetMeeting, [Some(Fault::Status(503))]);
     let error = client
         .meetings()
         .get(id)
@@ -56,14 +56,14 @@ async fn retries_stop_at_max_attempts() {
         .await
         .unwrap_err();
     assert_eq!(status(&error), Some(503));
-    assert_eq!(server.requests(Operation::GetMeeting), 1);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 1);
 
     server.reset_requests();
     server
         .faults()
-        .script(Operation::GetMeeting, [Some(Fault::Status(502)), None]);
+        .script(Endpoint::GetMeeting, [Some(Fault::Status(502)), None]);
     client.meetings().get(id).await.unwrap();
-    assert_eq!(server.requests(Operation::GetMeeting), 2);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 2);
 }
 
 #[tokio::test]
@@ -78,7 +78,7 @@ async fn reads_are_retried_after_drops_truncation_and_timeouts() {
         .build()
         .unwrap();
     server.faults().script(
-        Operation::GetMeeting,
+        Endpoint::GetMeeting,
         [
             Some(Fault::Drop),
             Some(Fault::DropAfterProcessing),
@@ -89,7 +89,7 @@ async fn reads_are_retried_after_drops_truncation_and_timeouts() {
     );
     let meeting = client.meetings().get(id).await.unwrap();
     assert_eq!(meeting.id.meeting_id, id);
-    assert_eq!(server.requests(Operation::GetMeeting), 5);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 5);
 }
 
 /// A success body the client cannot decode is the same on every attempt: retrying it would only repeat
@@ -108,12 +108,12 @@ async fn an_undecodable_success_body_is_not_retried() {
         .unwrap();
     let error = small.meetings().get(id).await.unwrap_err();
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
-    assert_eq!(server.requests(Operation::GetMeeting), 1, "{error}");
+    assert_eq!(server.requests(Endpoint::GetMeeting), 1, "{error}");
     assert!(!error.is_retryable());
 
     server
         .faults()
-        .script(Operation::GetMeeting, [Some(Fault::Truncate)]);
+        .script(Endpoint::GetMeeting, [Some(Fault::Truncate)]);
     let error = client(&server)
         .meetings()
         .get(id)
@@ -141,7 +141,7 @@ async fn a_retry_waits_for_the_http_date_retry_after() {
     let client = client(&server);
     server
         .faults()
-        .script(Operation::GetMeeting, [Some(Fault::RateLimited)]);
+        .script(Endpoint::GetMeeting, [Some(Fault::RateLimited)]);
 
     early_in_a_second().await;
     let started_at = SystemTime::now();
@@ -152,7 +152,7 @@ async fn a_retry_waits_for_the_http_date_retry_after() {
     let elapsed = started.elapsed();
 
     assert_eq!(meeting.id.meeting_id, id);
-    assert_eq!(server.requests(Operation::GetMeeting), 2);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 2);
     // The fake's Retry-After is the next whole second after the first attempt, which (at least 600 ms
     // before the end of its second) is `allowed_at`; the retry, hence the end of the call, is not before.
     let tolerance = ms(5);
@@ -175,7 +175,7 @@ async fn a_retry_after_beyond_max_elapsed_ends_the_call_at_once() {
     let client = client_with(&server, fast().max_elapsed(ms(200)));
     server
         .faults()
-        .script(Operation::GetMeeting, [Some(Fault::RateLimited)]);
+        .script(Endpoint::GetMeeting, [Some(Fault::RateLimited)]);
 
     early_in_a_second().await;
     let started_at = SystemTime::now();
@@ -184,7 +184,7 @@ async fn a_retry_after_beyond_max_elapsed_ends_the_call_at_once() {
     let elapsed = started.elapsed();
 
     assert!(error.is_rate_limited(), "{error:?}");
-    assert_eq!(server.requests(Operation::GetMeeting), 1);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 1);
     let retry_after = error.retry_after().expect("Retry-After is read");
     assert_eq!(retry_after, next_second(started_at));
     assert!(
@@ -212,14 +212,14 @@ async fn create_call_recording_is_not_resent_after_an_ambiguous_failure() {
         let client = client_with(&server, fast().max_attempts(5));
         server
             .faults()
-            .script(Operation::CreateCallRecording, [Some(fault)]);
+            .script(Endpoint::CreateCallRecording, [Some(fault)]);
         let error = client
             .call_recordings(meeting_id)
             .create("https://videos.example.com/call.mp4")
             .await
             .unwrap_err();
         assert_eq!(
-            server.requests(Operation::CreateCallRecording),
+            server.requests(Endpoint::CreateCallRecording),
             1,
             "{fault:?}: {error}"
         );
@@ -254,7 +254,7 @@ async fn create_call_recording_is_not_resent_after_a_timeout() {
         .build()
         .unwrap();
     server.faults().script(
-        Operation::CreateCallRecording,
+        Endpoint::CreateCallRecording,
         [Some(Fault::Latency(ms(400)))],
     );
     let error = client
@@ -274,7 +274,7 @@ async fn create_call_recording_is_not_resent_after_a_timeout() {
     );
     assert!(error.may_have_been_applied());
     tokio::time::sleep(ms(400)).await;
-    assert_eq!(server.requests(Operation::CreateCallRecording), 1);
+    assert_eq!(server.requests(Endpoint::CreateCallRecording), 1);
     assert!(server.store().call_recordings().len() <= 1);
 }
 
@@ -285,14 +285,14 @@ async fn create_call_recording_is_retried_after_a_429() {
     let client = client(&server);
     server
         .faults()
-        .script(Operation::CreateCallRecording, [Some(Fault::RateLimited)]);
+        .script(Endpoint::CreateCallRecording, [Some(Fault::RateLimited)]);
     let recording = client
         .call_recordings(meeting_id)
         .create("https://videos.example.com/call.mp4")
         .await
         .unwrap();
     assert_eq!(recording.id.meeting_id, meeting_id);
-    assert_eq!(server.requests(Operation::CreateCallRecording), 2);
+    assert_eq!(server.requests(Endpoint::CreateCallRecording), 2);
     let stored = server.store().call_recordings();
     assert_eq!(stored.len(), 1);
     assert_eq!(
@@ -316,7 +316,7 @@ async fn a_delete_whose_answer_was_lost_succeeds_on_retry() {
         .unwrap();
     let client = client(&server);
     server.faults().script(
-        Operation::DeleteCallRecording,
+        Endpoint::DeleteCallRecording,
         [Some(Fault::DropAfterProcessing)],
     );
     client
@@ -324,7 +324,7 @@ async fn a_delete_whose_answer_was_lost_succeeds_on_retry() {
         .delete(recording_id)
         .await
         .unwrap();
-    assert_eq!(server.requests(Operation::DeleteCallRecording), 2);
+    assert_eq!(server.requests(Endpoint::DeleteCallRecording), 2);
     assert!(server.store().call_recordings().is_empty());
     // Without an ambiguous attempt first, a missing recording is still a 404.
     let error = client
@@ -370,7 +370,7 @@ async fn a_create_whose_answer_is_lost_is_not_sent_again() {
         .await
         .unwrap();
     server.faults().add_rule(FaultRule {
-        operations: vec![Operation::CreateMeeting],
+        operations: vec![Endpoint::CreateMeeting],
         rate: 1.0,
         faults: vec![Fault::DropAfterProcessing],
     });
@@ -382,7 +382,7 @@ async fn a_create_whose_answer_is_lost_is_not_sent_again() {
         .unwrap_err();
     assert!(error.may_have_been_applied(), "{error:?}");
     // Attio creates on every call: a second copy would be a second meeting.
-    assert_eq!(server.requests(Operation::CreateMeeting), 1);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), 1);
     assert_eq!(server.store().meetings().len(), 1);
 }
 
@@ -395,7 +395,7 @@ async fn ensure_under_random_faults_makes_one_meeting() {
         .await
         .unwrap();
     server.faults().add_rule(FaultRule {
-        operations: vec![Operation::CreateMeeting, Operation::ListMeetings],
+        operations: vec![Endpoint::CreateMeeting, Endpoint::ListMeetings],
         rate: 0.4,
         faults: vec![
             Fault::Status(500),
@@ -440,7 +440,7 @@ async fn ensure_under_random_faults_makes_one_meeting() {
     let stored = server.store().meetings();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["id"]["meeting_id"], ids[0].to_string());
-    let sent = server.requests(Operation::CreateMeeting) + server.requests(Operation::ListMeetings);
+    let sent = server.requests(Endpoint::CreateMeeting) + server.requests(Endpoint::ListMeetings);
     assert!(
         (18..=400).contains(&sent),
         "{sent} requests: the faults were not exercised"
@@ -461,7 +461,7 @@ async fn the_retry_budget_stops_retries_against_a_failing_server() {
             .max_backoff(ms(2)),
     );
     let failing = FaultRule {
-        operations: vec![Operation::GetMeeting],
+        operations: vec![Endpoint::GetMeeting],
         rate: 1.0,
         faults: vec![Fault::Status(503)],
     };
@@ -472,10 +472,10 @@ async fn the_retry_budget_stops_retries_against_a_failing_server() {
     let mut sent_per_call = Vec::new();
     for _ in 0..(full / 45 + 3) {
         let available = client.retry_budget().available();
-        let before = server.requests(Operation::GetMeeting);
+        let before = server.requests(Endpoint::GetMeeting);
         let error = client.meetings().get(id).await.unwrap_err();
         assert_eq!(status(&error), Some(503));
-        let sent = server.requests(Operation::GetMeeting) - before;
+        let sent = server.requests(Endpoint::GetMeeting) - before;
         // A retry costs 5 tokens: as many retries as the budget allows, at most 9.
         let expected = 1 + u64::from((available / 5).min(9));
         assert_eq!(sent, expected, "with {available} tokens left");
@@ -487,9 +487,9 @@ async fn the_retry_budget_stops_retries_against_a_failing_server() {
 
     // Clones share the budget.
     let clone = client.clone();
-    let before = server.requests(Operation::GetMeeting);
+    let before = server.requests(Endpoint::GetMeeting);
     clone.meetings().get(id).await.unwrap_err();
-    assert_eq!(server.requests(Operation::GetMeeting) - before, 1);
+    assert_eq!(server.requests(Endpoint::GetMeeting) - before, 1);
 
     // A success earns a token back.
     server.faults().reset(1);

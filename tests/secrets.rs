@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use attio_meetings::{ApiToken, Client, Error, RetryPolicy};
-use attio_meetings_mock::{Fault, Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Fault, Limits, MockServer};
 use futures_util::StreamExt;
 use uuid::Uuid;
 
@@ -58,7 +58,7 @@ async fn the_token_appears_in_no_error_debug_or_log_line() {
     let error = stranger.meetings().get(id).await.unwrap_err();
     assert_eq!(status(&error), Some(401));
     assert_eq!(error.api().unwrap().type_, "auth_error");
-    assert_eq!(server.requests(Operation::GetMeeting), 1);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 1);
     errors.push(error);
 
     // 404.
@@ -73,7 +73,7 @@ async fn the_token_appears_in_no_error_debug_or_log_line() {
         (Fault::Drop, "drop"),
         (Fault::Truncate, "truncate"),
     ] {
-        server.faults().script(Operation::GetMeeting, [Some(fault)]);
+        server.faults().script(Endpoint::GetMeeting, [Some(fault)]);
         let error = client
             .meetings()
             .get(id)
@@ -96,14 +96,14 @@ async fn the_token_appears_in_no_error_debug_or_log_line() {
     errors.push(error);
     // Retried failures (logged with the error) before a success.
     server.faults().script(
-        Operation::GetMeeting,
+        Endpoint::GetMeeting,
         [Some(Fault::Status(503)), Some(Fault::Drop), None],
     );
     client.meetings().get(id).await.unwrap();
     // And a stream that fails half-way.
     server
         .faults()
-        .script(Operation::ListMeetings, [Some(Fault::Status(503))]);
+        .script(Endpoint::ListMeetings, [Some(Fault::Status(503))]);
     let streamed: Vec<_> = client
         .meetings()
         .list()

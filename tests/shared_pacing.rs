@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use attio_meetings::{Client, Pacing, RedisPacer, RetryPolicy};
-use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Fault, FaultRule, Limits, MockServer};
 use futures_util::{StreamExt, stream};
 use serde_json::Value;
 
@@ -234,7 +234,7 @@ async fn a_429_in_one_process_pauses_the_others() {
     let limit = 50;
     let server = fake_with_writes(limit).await;
     server.faults().add_rule(FaultRule {
-        operations: vec![Operation::DeleteCallRecording],
+        operations: vec![Endpoint::DeleteCallRecording],
         rate: 1.0,
         faults: vec![Fault::RateLimited],
     });

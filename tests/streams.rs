@@ -8,7 +8,7 @@
 mod common;
 
 use attio_meetings::RetryPolicy;
-use attio_meetings_mock::{Fault, Limits, MockServer, Operation, Segment};
+use attio_meetings_mock::{Endpoint, Fault, Limits, MockServer, Segment};
 use futures_util::StreamExt;
 use uuid::Uuid;
 
@@ -30,7 +30,7 @@ async fn meeting_streams_yield_every_meeting_once_in_start_order() {
         .collect()
         .await;
     assert_eq!(streamed, expected);
-    assert_eq!(server.requests(Operation::ListMeetings), 5);
+    assert_eq!(server.requests(Endpoint::ListMeetings), 5);
 
     let pages: Vec<usize> = client
         .meetings()
@@ -122,7 +122,7 @@ async fn call_recording_and_transcript_streams_yield_every_item_once() {
         .collect()
         .await;
     assert_eq!(streamed, expected);
-    assert_eq!(server.requests(Operation::ListCallRecordings), 3);
+    assert_eq!(server.requests(Endpoint::ListCallRecordings), 3);
     let pages: Vec<usize> = recordings
         .list()
         .limit(3)
@@ -173,7 +173,7 @@ async fn call_recording_and_transcript_streams_yield_every_item_once() {
         .collect()
         .await;
     assert_eq!(streamed, words);
-    assert_eq!(server.requests(Operation::GetTranscript), 3);
+    assert_eq!(server.requests(Endpoint::GetTranscript), 3);
     let pages: Vec<usize> = transcript
         .clone()
         .pages()
@@ -201,7 +201,7 @@ async fn an_error_mid_stream_is_yielded_once_and_ends_the_stream() {
 
     // Retries off: the third page's 503 is the last item.
     server.faults().script(
-        Operation::ListMeetings,
+        Endpoint::ListMeetings,
         [None, None, Some(Fault::Status(503))],
     );
     let items: Vec<_> = client
@@ -222,7 +222,7 @@ async fn an_error_mid_stream_is_yielded_once_and_ends_the_stream() {
     assert_eq!(status(items[10].as_ref().unwrap_err()), Some(503));
     tokio::time::sleep(ms(50)).await;
     assert_eq!(
-        server.requests(Operation::ListMeetings),
+        server.requests(Endpoint::ListMeetings),
         3,
         "nothing is fetched after the error"
     );
@@ -231,7 +231,7 @@ async fn an_error_mid_stream_is_yielded_once_and_ends_the_stream() {
     server.reset_requests();
     server
         .faults()
-        .script(Operation::ListMeetings, [None, Some(Fault::Status(503))]);
+        .script(Endpoint::ListMeetings, [None, Some(Fault::Status(503))]);
     let pages: Vec<_> = client
         .meetings()
         .list()
@@ -246,7 +246,7 @@ async fn an_error_mid_stream_is_yielded_once_and_ends_the_stream() {
     assert_eq!(status(pages[1].as_ref().unwrap_err()), Some(503));
     server
         .faults()
-        .script(Operation::ListMeetings, [Some(Fault::Status(404))]);
+        .script(Endpoint::ListMeetings, [Some(Fault::Status(404))]);
     let error = client
         .meetings()
         .list()
@@ -259,7 +259,7 @@ async fn an_error_mid_stream_is_yielded_once_and_ends_the_stream() {
     // With retries on, a failed page is retried inside the stream: nothing lost, nothing repeated.
     server.reset_requests();
     server.faults().script(
-        Operation::ListMeetings,
+        Endpoint::ListMeetings,
         [
             None,
             None,
@@ -278,7 +278,7 @@ async fn an_error_mid_stream_is_yielded_once_and_ends_the_stream() {
         .collect()
         .await;
     assert_eq!(ids, expected);
-    assert_eq!(server.requests(Operation::ListMeetings), 7);
+    assert_eq!(server.requests(Endpoint::ListMeetings), 7);
 }
 
 #[tokio::test]
@@ -288,7 +288,7 @@ async fn the_next_page_is_fetched_while_the_current_one_is_consumed() {
     let client = client(&server);
     server
         .faults()
-        .script(Operation::ListMeetings, [Some(Fault::Latency(ms(100))); 5]);
+        .script(Endpoint::ListMeetings, [Some(Fault::Latency(ms(100))); 5]);
 
     let mut pages = client.meetings().list().limit(5).pages();
     let mut seen = Vec::new();
@@ -298,7 +298,7 @@ async fn the_next_page_is_fetched_while_the_current_one_is_consumed() {
         // While we hold page n, page n + 1 is requested without our asking...
         if n < 5 {
             let prefetched =
-                eventually(ms(1000), || server.requests(Operation::ListMeetings) > n).await;
+                eventually(ms(1000), || server.requests(Endpoint::ListMeetings) > n).await;
             assert!(
                 prefetched,
                 "page {} was not requested while page {n} was held",
@@ -308,7 +308,7 @@ async fn the_next_page_is_fetched_while_the_current_one_is_consumed() {
         // ... and no more than one page ahead.
         tokio::time::sleep(ms(100)).await;
         assert_eq!(
-            server.requests(Operation::ListMeetings),
+            server.requests(Endpoint::ListMeetings),
             (n + 1).min(5),
             "while holding page {n}"
         );

@@ -7,7 +7,8 @@
 mod common;
 
 use attio_meetings::types::{
-    MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant, ParticipantStatus,
+    CreateMeetingRequest, MeetingTime, NewLinkedRecord, NewMeeting, NewParticipant,
+    ParticipantStatus,
 };
 use attio_meetings::{Client, Error};
 use chrono::NaiveDate;
@@ -115,7 +116,7 @@ async fn invalid_input_is_refused_before_sending() {
         "data.linked_records[0].object",
     );
 
-    // An incomplete builder: refused, naming the missing field.
+    // An incomplete builder: refused, naming every missing field by its path, at once.
     let incomplete = NewMeeting::builder()
         .title("No times")
         .description("")
@@ -124,11 +125,7 @@ async fn invalid_input_is_refused_before_sending() {
     match meetings.create(incomplete).await {
         Err(Error::InvalidInput { field, reason }) => {
             assert_eq!(field, "data");
-            // Every missing field at once, not the first one only.
-            assert_eq!(
-                reason,
-                "no value supplied for end; no value supplied for start"
-            );
+            assert_eq!(reason, "data.end: is required; data.start: is required");
         }
         other => panic!("expected InvalidInput, got {other:?}"),
     }
@@ -136,10 +133,21 @@ async fn invalid_input_is_refused_before_sending() {
     match meetings.create(title_only).await {
         Err(Error::InvalidInput { field, reason }) => {
             assert_eq!(field, "data");
-            assert!(reason.contains("no value supplied for"), "{reason}");
+            assert_eq!(
+                reason,
+                "data.description: is required; data.end: is required; \
+                 data.participants: is required; data.start: is required"
+            );
         }
         other => panic!("expected InvalidInput, got {other:?}"),
     }
+    // One missing field is refused at its own path.
+    let no_end = NewMeeting::builder()
+        .title("t")
+        .description("")
+        .start(MeetingTime::at(common::base_time(), "UTC"))
+        .participants(vec![NewParticipant::organizer("ada@example.com")]);
+    assert_invalid(meetings.create(no_end).await, "data.end");
 
     for url in [
         "http://videos.example.com/call.mp4",
@@ -236,20 +244,31 @@ fn the_common_case_constructor_checks_and_derives_all_day() {
 
     match NewMeeting::new("x".repeat(1001), day(1), day(2), "ada@example.com") {
         Err(Error::InvalidInput { field, reason }) => {
-            assert_eq!(field, "data");
-            assert!(reason.contains("title"), "{reason}");
+            assert_eq!(field, "data.title");
+            assert!(reason.contains("1000"), "{reason}");
         }
         other => panic!("expected InvalidInput, got {other:?}"),
     }
-    assert_invalid(
-        NewMeeting::new(
-            "Mixed",
-            day(1),
-            MeetingTime::at(start, "UTC"),
-            "ada@example.com",
-        ),
-        "data.end",
-    );
+    // Times of different forms: both are named.
+    match NewMeeting::new(
+        "Mixed",
+        day(1),
+        MeetingTime::at(start, "UTC"),
+        "ada@example.com",
+    ) {
+        Err(Error::InvalidInput { field, reason }) => {
+            assert_eq!(field, "data");
+            assert!(
+                reason.starts_with("data.end: is a datetime but start is a date"),
+                "{reason}"
+            );
+            assert!(
+                reason.contains("; data.start: is a date but end is a datetime"),
+                "{reason}"
+            );
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
     assert_invalid(
         NewMeeting::new("Backwards", day(3), day(1), "ada@example.com"),
         "data.end",
@@ -258,4 +277,111 @@ fn the_common_case_constructor_checks_and_derives_all_day() {
         NewMeeting::new("No address", day(1), day(2), "ada"),
         "data.participants[0].email_address",
     );
+}
+
+/// A builder with the three fields a meeting cannot do without (besides its times).
+fn titled() -> attio_meetings::types::builder::NewMeeting {
+    NewMeeting::builder()
+        .title("Standup")
+        .description("")
+        .participants(vec![NewParticipant::organizer("ada@example.com")])
+}
+
+#[test]
+fn a_builder_reports_every_missing_field_at_once_by_its_path() {
+    // A standalone meeting: wire names.
+    let title_only = NewMeeting::try_from(NewMeeting::builder().title("Standup")).unwrap_err();
+    assert_eq!(
+        title_only.to_string(),
+        "description: is required; end: is required; participants: is required; start: is required"
+    );
+    // Refused values are named the same way, with the rest.
+    let too_long = NewMeeting::try_from(NewMeeting::builder().title("x".repeat(1001))).unwrap_err();
+    let too_long = too_long.to_string();
+    assert!(
+        too_long.starts_with("description: is required; "),
+        "{too_long}"
+    );
+    assert!(too_long.contains("; title: "), "{too_long}");
+    assert!(too_long.contains("1000"), "{too_long}");
+
+    // Inside the request body: under `data`.
+    let request = CreateMeetingRequest::try_from(
+        CreateMeetingRequest::builder().data(NewMeeting::builder().title("Standup")),
+    )
+    .unwrap_err();
+    assert_eq!(
+        request.to_string(),
+        "data.description: is required; data.end: is required; data.participants: is required; \
+         data.start: is required"
+    );
+    let nothing = CreateMeetingRequest::try_from(CreateMeetingRequest::builder()).unwrap_err();
+    assert_eq!(nothing.to_string(), "data: is required");
+    let start = common::base_time();
+    let without_end = CreateMeetingRequest::try_from(
+        CreateMeetingRequest::builder().data(titled().start(MeetingTime::at(start, "UTC"))),
+    )
+    .unwrap_err();
+    assert_eq!(without_end.to_string(), "data.end: is required");
+}
+
+#[test]
+fn is_all_day_follows_from_the_forms_of_the_times_unless_set() {
+    let start = common::base_time();
+    let timed: NewMeeting = titled()
+        .start(MeetingTime::at(start, "UTC"))
+        .end(MeetingTime::at(start + chrono::Duration::hours(1), "UTC"))
+        .try_into()
+        .unwrap();
+    assert!(!timed.is_all_day);
+    let day = |d| MeetingTime::all_day(NaiveDate::from_ymd_opt(2027, 3, d).unwrap());
+    let all_day: NewMeeting = titled().start(day(1)).end(day(2)).try_into().unwrap();
+    assert!(all_day.is_all_day);
+
+    // Set, it is kept, whatever the forms; a contradiction is refused when sent.
+    let kept: NewMeeting = titled()
+        .start(day(1))
+        .end(day(2))
+        .is_all_day(false)
+        .try_into()
+        .unwrap();
+    assert!(!kept.is_all_day);
+    let contradicting: NewMeeting = titled()
+        .start(MeetingTime::at(start, "UTC"))
+        .end(MeetingTime::at(start + chrono::Duration::hours(1), "UTC"))
+        .is_all_day(true)
+        .try_into()
+        .unwrap();
+    assert!(contradicting.is_all_day);
+    let request = CreateMeetingRequest::builder().data(contradicting);
+    let request = CreateMeetingRequest::try_from(request).unwrap();
+    let client = Client::builder()
+        .token("t")
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    assert_invalid(
+        runtime.block_on(client.api().create_meeting().body(request).send()),
+        "data.start",
+    );
+
+    // Mixed forms, unset: both times are named.
+    let mixed = NewMeeting::try_from(titled().start(day(1)).end(MeetingTime::at(start, "UTC")))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        mixed,
+        "end: is a datetime but start is a date: both must be dates (an all-day meeting) or both \
+         datetimes; start: is a date but end is a datetime: both must be dates (an all-day meeting) or \
+         both datetimes"
+    );
+    // A time missing is reported, and `is_all_day` (not needed) is not.
+    let no_end = NewMeeting::try_from(titled().start(day(1)))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(no_end, "end: is required");
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use attio_meetings_mock::{Fault, MockServer, Operation, Segment};
+use attio_meetings_mock::{Endpoint, Fault, MockServer, Segment};
 use common::{
     TempFile, against, assert_exit, command, json_lines, run, run_with_stdin, stderr, stdout,
 };
@@ -721,7 +721,7 @@ async fn a_create_whose_answer_is_lost_is_not_sent_again_and_ensure_reconciles()
     };
     // Attio made the meeting, but the answer never came back: one create, and a hint not to blindly retry.
     fake.faults()
-        .script(Operation::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
     let lost = run(against(&fake), &create("Lost answer")).await;
     assert_exit(&lost, 1);
     assert!(
@@ -731,7 +731,7 @@ async fn a_create_whose_answer_is_lost_is_not_sent_again_and_ensure_reconciles()
         "{}",
         stderr(&lost)
     );
-    assert_eq!(fake.requests(Operation::CreateMeeting), 1);
+    assert_eq!(fake.requests(Endpoint::CreateMeeting), 1);
     assert_eq!(fake.store().meetings().len(), 1);
     // --ensure then finds it.
     let mut ensure = create("Lost answer").to_vec();
@@ -743,7 +743,7 @@ async fn a_create_whose_answer_is_lost_is_not_sent_again_and_ensure_reconciles()
 
     // With --ensure from the start, the lost answer is reconciled by looking again: created once.
     fake.faults()
-        .script(Operation::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
     let mut ensure = create("Reconciled").to_vec();
     ensure.push("--ensure");
     let mut json = against(&fake);
@@ -752,7 +752,7 @@ async fn a_create_whose_answer_is_lost_is_not_sent_again_and_ensure_reconciles()
     assert_exit(&reconciled, 0);
     assert_eq!(json_lines(&reconciled)[0]["title"], "Reconciled");
     assert_eq!(
-        fake.requests(Operation::CreateMeeting),
+        fake.requests(Endpoint::CreateMeeting),
         2,
         "never sent twice"
     );
@@ -1015,9 +1015,9 @@ async fn a_local_time_without_a_timezone_or_that_the_clocks_skip_is_refused_and_
         assert!(text.starts_with("error: "), "{text}");
         assert!(stdout(&output).is_empty());
     }
-    assert_eq!(fake.requests(Operation::CreateMeeting), 0, "nothing sent");
+    assert_eq!(fake.requests(Endpoint::CreateMeeting), 0, "nothing sent");
     assert_eq!(
-        fake.requests(Operation::ListMeetings),
+        fake.requests(Endpoint::ListMeetings),
         0,
         "nothing looked up"
     );
@@ -1110,7 +1110,7 @@ async fn organizers_and_participants_must_be_e_mail_addresses() {
             stderr(&output)
         );
     }
-    assert_eq!(fake.requests(Operation::CreateMeeting), 0, "nothing sent");
+    assert_eq!(fake.requests(Endpoint::CreateMeeting), 0, "nothing sent");
 
     // An address as calendars write it (`mailto:`) is the address.
     let created = run(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use attio_meetings_mock::{Fault, FaultRule, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Fault, FaultRule, MockServer};
 use common::{
     TempFile, WINDOW, against, assert_exit, fake_with_write_limit, generated_calendar, run, stderr,
 };
@@ -28,7 +28,7 @@ async fn importing_the_same_calendar_twice_leaves_exactly_one_meeting_per_occurr
         (1, "found 0, created 2000, ambiguous 0, failed 0"),
         (2, "found 2000, created 0, ambiguous 0, failed 0"),
     ] {
-        let lists = fake.requests(Operation::ListMeetings);
+        let lists = fake.requests(Endpoint::ListMeetings);
         let output = import(&fake, file.as_str()).await;
         assert_exit(&output, 0);
         assert!(
@@ -41,11 +41,11 @@ async fn importing_the_same_calendar_twice_leaves_exactly_one_meeting_per_occurr
         assert_eq!(fake.store().meetings().len(), 2000, "round {round}");
         // The meetings of each stretch of time, 200 a page (a few stretches: the calendar has gaps of
         // more than a day once its series end): a handful of listings, not one request per occurrence.
-        let listed = fake.requests(Operation::ListMeetings) - lists;
+        let listed = fake.requests(Endpoint::ListMeetings) - lists;
         assert!(listed <= 20, "round {round}: {listed} listing requests");
     }
     // Every create was one of the first run's: the second wrote nothing.
-    assert_eq!(fake.requests(Operation::CreateMeeting), 2000);
+    assert_eq!(fake.requests(Endpoint::CreateMeeting), 2000);
     assert_eq!(
         fake.rate_limited(),
         0,
@@ -61,7 +61,7 @@ async fn faults_on_the_way_in_and_out_still_leave_exactly_one_meeting_per_occurr
     // find it, not create it twice). Listings fail too. An occurrence (or a listing) fails for good only
     // after 8 faults in a row (10^-8).
     fake.faults().add_rule(FaultRule {
-        operations: vec![Operation::CreateMeeting, Operation::ListMeetings],
+        operations: vec![Endpoint::CreateMeeting, Endpoint::ListMeetings],
         rate: 0.1,
         faults: vec![
             Fault::Status(500),
@@ -80,7 +80,7 @@ async fn faults_on_the_way_in_and_out_still_leave_exactly_one_meeting_per_occurr
     );
     assert_eq!(fake.store().meetings().len(), 2000);
     assert!(
-        fake.requests(Operation::CreateMeeting) > 2100,
+        fake.requests(Endpoint::CreateMeeting) > 2100,
         "faults were injected and the creates looked again and sent again"
     );
 
@@ -101,7 +101,7 @@ async fn what_finally_fails_is_counted_reported_and_exits_non_zero() {
     // Nine creates in ten answer 500 (before processing): many occurrences exhaust their 8 rounds of
     // looking and creating again (0.9^8 = 43%), the others get through.
     fake.faults().add_rule(FaultRule {
-        operations: vec![Operation::CreateMeeting],
+        operations: vec![Endpoint::CreateMeeting],
         rate: 0.9,
         faults: vec![Fault::Status(500)],
     });

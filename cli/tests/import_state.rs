@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use attio_meetings_mock::redis_server::RedisServer;
-use attio_meetings_mock::{MockServer, Operation};
+use attio_meetings_mock::{Endpoint, MockServer};
 use common::{
     TempFile, WINDOW, against, assert_exit, fake_with_write_limit, generated_calendar, run, stderr,
     stdout,
@@ -36,7 +36,7 @@ async fn a_dry_run_prints_only_the_bodies_it_would_create() {
     assert_exit(&import(&fake, first.as_str(), &[]).await, 0);
     // The same calendar with 5 more events.
     let grown = TempFile::new("grown.ics", &generated_calendar(35, 0, 0));
-    let creates = fake.requests(Operation::CreateMeeting);
+    let creates = fake.requests(Endpoint::CreateMeeting);
     let output = import(&fake, grown.as_str(), &["--dry-run", "--json"]).await;
     assert_exit(&output, 0);
     let bodies: Vec<serde_json::Value> = stdout(&output)
@@ -68,7 +68,7 @@ async fn a_dry_run_prints_only_the_bodies_it_would_create() {
         "{err}"
     );
     assert_eq!(
-        fake.requests(Operation::CreateMeeting),
+        fake.requests(Endpoint::CreateMeeting),
         creates,
         "a dry run writes nothing"
     );
@@ -122,7 +122,7 @@ async fn prune_deletes_exactly_the_imported_meetings_whose_events_left_the_calen
         "a dry run deletes nothing"
     );
 
-    let deletes = fake.requests(Operation::DeleteMeeting);
+    let deletes = fake.requests(Endpoint::DeleteMeeting);
     let output = import(&fake, calendar, &["--state", state_arg, "--prune"]).await;
     assert_exit(&output, 0);
     assert!(
@@ -130,7 +130,7 @@ async fn prune_deletes_exactly_the_imported_meetings_whose_events_left_the_calen
         "{}",
         stderr(&output)
     );
-    assert_eq!(fake.requests(Operation::DeleteMeeting) - deletes, 26);
+    assert_eq!(fake.requests(Endpoint::DeleteMeeting) - deletes, 26);
     let after = titles(&fake);
     let removed: BTreeSet<_> = before.difference(&after).cloned().collect();
     let expected: BTreeSet<String> = (34..40).map(|i| format!("Call {i}")).collect();
@@ -191,7 +191,7 @@ async fn two_importers_sharing_redis_leave_exactly_one_meeting_per_occurrence() 
     assert_exit(&b, 0);
     assert_eq!(fake.store().meetings().len(), 2000);
     assert_eq!(
-        fake.requests(Operation::CreateMeeting),
+        fake.requests(Endpoint::CreateMeeting),
         2000,
         "no create was wasted"
     );

@@ -609,7 +609,7 @@ impl Operation {
                                     value
                                         .try_into()
                                         .map(|#ident| #ty { #ident })
-                                        .map_err(|e| crate::args::Refused::new(#wire, e.to_string())),
+                                        .map_err(|e| crate::args::Refused::conversion(#wire, e)),
                                 );
                                 self
                             }

@@ -158,45 +158,151 @@ pub fn document_builders(file: &mut syn::File) {
 
 /// Rewrites each builder's conversion (`impl TryFrom<builder::X> for X`, which typify writes as
 /// `Ok(Self { a: value.a?, .. })` and so stops at the first problem) to collect every field's problem
-/// first: a builder missing its title, start and end says so at once.
+/// first, each at its JSON path: a builder missing its title, start and end says so at once, and a
+/// builder set into another one (`CreateMeetingRequest::builder().data(meeting)`) reports `data.title`.
+///
+/// The builders keep, per field, the value or why there is none; the rewrite makes that reason a bare one
+/// (`is required`, or the conversion's own message, which for a nested builder is its list of problems)
+/// and hands every field to `crate::args::Problems` under its wire name, which prefixes nested paths.
+/// Before that, the conversion lets hand-written code fill fields that follow from others
+/// (`crate::validate::Derive`, chosen by type when the builder compiles, like body rules): a rule no spec
+/// states, so it is not here. The builders' fields are `pub(crate)` for it.
 pub fn builders_report_every_problem(file: &mut syn::File) {
+    let wire_names = wire_names(file);
     let Some(builders) = builder_module(file) else {
         return;
     };
+    let mut bare = BareReasons;
     for item in builders.iter_mut() {
-        let Item::Impl(imp) = item else { continue };
-        let is_try_from = imp
-            .trait_
-            .as_ref()
-            .and_then(|(path, _)| path.segments.last())
-            .is_some_and(|s| s.ident == "TryFrom");
-        if !is_try_from {
-            continue;
-        }
-        for member in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = member else {
-                continue;
-            };
-            let Some(fields) = fields_taken_with_question_marks(&f.block) else {
-                continue;
-            };
-            let takes = fields.iter().map(|field| {
-                quote! {
-                    let #field = value.#field.map_err(|e| problems.push(e.to_string())).ok();
+        syn::visit_mut::VisitMut::visit_item_mut(&mut bare, item);
+        match item {
+            Item::Struct(def) => {
+                for field in def.fields.iter_mut() {
+                    if matches!(field.vis, syn::Visibility::Inherited) {
+                        field.vis = syn::parse_quote!(pub(crate));
+                    }
                 }
-            });
-            let somes = fields
-                .iter()
-                .map(|field| quote!(::std::option::Option::Some(#field)));
-            f.block = syn::parse_quote!({
-                let mut problems: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
-                #(#takes)*
-                let (#(#somes,)*) = (#(#fields,)*) else {
-                    return ::std::result::Result::Err(problems.join("; ").into());
+            }
+            Item::Impl(imp) => {
+                let is_try_from = imp
+                    .trait_
+                    .as_ref()
+                    .and_then(|(path, _)| path.segments.last())
+                    .is_some_and(|s| s.ident == "TryFrom");
+                if !is_try_from {
+                    continue;
+                }
+                let target = match &*imp.self_ty {
+                    syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                    _ => None,
                 };
-                ::std::result::Result::Ok(Self { #(#fields,)* })
-            });
+                let wires = target.and_then(|name| wire_names.get(&name));
+                for member in imp.items.iter_mut() {
+                    let syn::ImplItem::Fn(f) = member else {
+                        continue;
+                    };
+                    let Some(fields) = fields_taken_with_question_marks(&f.block) else {
+                        continue;
+                    };
+                    collect_every_problem(f, &fields, wires);
+                }
+            }
+            _ => {}
         }
+    }
+}
+
+/// The conversion of one builder, over `fields`, as [`builders_report_every_problem`] describes.
+fn collect_every_problem(
+    f: &mut syn::ImplItemFn,
+    fields: &[syn::Ident],
+    wires: Option<&BTreeMap<String, String>>,
+) {
+    let takes = fields.iter().map(|field| {
+        let ident = field.to_string();
+        let wire = wires.and_then(|w| w.get(&ident)).cloned().unwrap_or(ident);
+        quote!(problems.take(#wire, value.#field))
+    });
+    let somes = fields
+        .iter()
+        .map(|field| quote!(::std::option::Option::Some(#field)));
+    if let Some(syn::FnArg::Typed(arg)) = f.sig.inputs.first_mut()
+        && let syn::Pat::Ident(name) = &mut *arg.pat
+    {
+        name.mutability = Some(Default::default());
+    }
+    f.block = syn::parse_quote!({
+        {
+            // Fields that follow from others, if `src/validate.rs` derives any for this builder
+            // (`Derive`): chosen by type when this compiles.
+            #[allow(unused_imports)]
+            use crate::validate::{ApplyDerive as _, NoDerive as _};
+            (&mut value).apply_derive();
+        }
+        let mut problems = crate::args::Problems::default();
+        // One pattern, bound after every field is taken: a field named `value` or `problems` shadows
+        // nothing.
+        let (#(#somes,)*) = (#(#takes,)*) else {
+            return ::std::result::Result::Err(problems.to_string().into());
+        };
+        ::std::result::Result::Ok(Self { #(#fields,)* })
+    });
+}
+
+/// Struct name -> field ident -> wire name, for the structs of the `types` module.
+fn wire_names(file: &mut syn::File) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut names = BTreeMap::new();
+    for item in types_module(file).into_iter().flatten() {
+        let Item::Struct(def) = item else { continue };
+        let Fields::Named(fields) = &def.fields else {
+            continue;
+        };
+        let wires = fields
+            .named
+            .iter()
+            .filter_map(|field| {
+                let ident = field.ident.as_ref()?.to_string();
+                let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.clone());
+                Some((ident, wire))
+            })
+            .collect();
+        names.insert(def.ident.to_string(), wires);
+    }
+    names
+}
+
+/// Makes the reasons typify's builders keep bare, so that paths can be put before them:
+/// `"no value supplied for title"` becomes `crate::args::MISSING` (`Problems` reads it, and so can
+/// `Derive`), and `format!("error converting supplied value for title: {e}")` becomes `e.to_string()`.
+struct BareReasons;
+
+impl syn::visit_mut::VisitMut for BareReasons {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        match expr {
+            syn::Expr::MethodCall(call)
+                if call.method == "to_string"
+                    && matches!(&*call.receiver, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })
+                        if s.value().starts_with("no value supplied for ")) =>
+            {
+                *expr = syn::parse_quote!(crate::args::MISSING.to_string());
+                return;
+            }
+            syn::Expr::Macro(m) if m.mac.path.is_ident("format") => {
+                if let Ok(text) = m.mac.parse_body::<LitStr>()
+                    && let Some(rest) = text
+                        .value()
+                        .strip_prefix("error converting supplied value for ")
+                    && let Some((_, error)) = rest.split_once(": {")
+                    && let Some(error) = error.strip_suffix('}')
+                    && let Ok(error) = syn::parse_str::<syn::Ident>(error)
+                {
+                    *expr = syn::parse_quote!(::std::string::ToString::to_string(&#error));
+                    return;
+                }
+            }
+            _ => {}
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
     }
 }
 
@@ -463,28 +569,64 @@ mod tests {
     }
 
     #[test]
-    fn a_builder_conversion_collects_every_problem() {
+    fn a_builder_conversion_collects_every_problem_by_wire_name() {
         let mut file: syn::File = syn::parse_quote! {
             pub mod types {
+                pub struct Thing {
+                    pub name: String,
+                    #[serde(rename = "type")]
+                    pub type_: String,
+                }
                 pub mod builder {
+                    pub struct Thing {
+                        name: Result<String, String>,
+                        type_: Result<String, String>,
+                    }
+                    impl Default for Thing {
+                        fn default() -> Self {
+                            Self {
+                                name: Err("no value supplied for name".to_string()),
+                                type_: Err("no value supplied for type_".to_string()),
+                            }
+                        }
+                    }
+                    impl Thing {
+                        pub fn name<T>(mut self, value: T) -> Self {
+                            self.name = value
+                                .try_into()
+                                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                            self
+                        }
+                    }
                     impl ::std::convert::TryFrom<Thing> for super::Thing {
                         type Error = super::error::ConversionError;
                         fn try_from(value: Thing) -> ::std::result::Result<Self, super::error::ConversionError> {
-                            Ok(Self { name: value.name?, when: value.when? })
+                            Ok(Self { name: value.name?, type_: value.type_? })
                         }
                     }
                 }
             }
         };
         super::builders_report_every_problem(&mut file);
-        let text = quote::ToTokens::to_token_stream(&file).to_string();
-        assert!(!text.contains("value . name ?"), "{text}");
-        assert!(text.contains("problems . push"), "{text}");
-        assert!(text.contains("problems . join (\"; \")"), "{text}");
-        assert!(
-            text.contains("let (:: std :: option :: Option :: Some (name) , :: std :: option :: Option :: Some (when) ,)"),
-            "{text}"
-        );
+        let text = prettyplease::unparse(&file);
+        assert!(!text.contains("value.name?"), "{text}");
+        assert!(!text.contains("no value supplied"), "{text}");
+        assert!(!text.contains("error converting"), "{text}");
+        for expected in [
+            // Bare reasons, which the conversion puts paths before.
+            "name: Err(crate::args::MISSING.to_string())",
+            ".map_err(|e| ::std::string::ToString::to_string(&e))",
+            // Fields that follow from others first, then every field by its wire name.
+            "mut value: Thing,",
+            "(&mut value).apply_derive();",
+            "problems.take(\"name\", value.name)",
+            "problems.take(\"type\", value.type_)",
+            "return ::std::result::Result::Err(problems.to_string().into());",
+            // `Derive` reads and fills them.
+            "pub(crate) name: Result<String, String>",
+        ] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
     }
 
     #[test]

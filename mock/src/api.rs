@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::envelope::{self, ApiError, Body};
-use crate::route::{Operation, Route};
+use crate::route::{Endpoint, Route};
 use crate::store::{MeetingQuery, Sort, Store};
 use crate::validate;
 
@@ -37,23 +37,23 @@ fn answer(store: &Store, route: &Route, query: Option<&str>, body: &[u8], token:
     let meeting_id = || path_uuid(route.meeting_id.as_deref(), "Meeting");
     let recording_id = || path_uuid(route.call_recording_id.as_deref(), "Call recording");
     match route.operation {
-        Operation::ListMeetings => ok(store.list_meetings(&meeting_query(&params)?)?),
-        Operation::CreateMeeting => {
+        Endpoint::ListMeetings => ok(store.list_meetings(&meeting_query(&params)?)?),
+        Endpoint::CreateMeeting => {
             let body = validate::json_body(body).map_err(ApiError::camel_case)?;
             ok(serde_json::json!({"data": store.create_meeting(&body, token)?}))
         }
-        Operation::GetMeeting => ok(store.get_meeting(meeting_id()?)?),
-        Operation::AppendMeetingLinkedRecords | Operation::ReplaceMeetingLinkedRecords => {
+        Endpoint::GetMeeting => ok(store.get_meeting(meeting_id()?)?),
+        Endpoint::AppendMeetingLinkedRecords | Endpoint::ReplaceMeetingLinkedRecords => {
             let id = meeting_id()?;
-            let replace = route.operation == Operation::ReplaceMeetingLinkedRecords;
+            let replace = route.operation == Endpoint::ReplaceMeetingLinkedRecords;
             ok(store.update_linked_records(id, &validate::json_body(body)?, replace)?)
         }
-        Operation::DeleteMeeting => {
+        Endpoint::DeleteMeeting => {
             store.delete_meeting(meeting_id()?)?;
             // Attio documents a 200 with an empty object here (not the 204 of delete-call-recording).
             ok(serde_json::json!({}))
         }
-        Operation::ListCallRecordings => {
+        Endpoint::ListCallRecordings => {
             let limit = limit(&params)?;
             let cursor = params.get("cursor").map(String::as_str);
             if cursor == Some("") {
@@ -61,18 +61,16 @@ fn answer(store: &Store, route: &Route, query: Option<&str>, body: &[u8], token:
             }
             ok(store.list_call_recordings(meeting_id()?, limit, cursor)?)
         }
-        Operation::CreateCallRecording => {
+        Endpoint::CreateCallRecording => {
             let id = meeting_id()?;
             ok(store.create_call_recording(id, &validate::json_body(body)?, token)?)
         }
-        Operation::GetCallRecording => {
-            ok(store.get_call_recording(meeting_id()?, recording_id()?)?)
-        }
-        Operation::DeleteCallRecording => {
+        Endpoint::GetCallRecording => ok(store.get_call_recording(meeting_id()?, recording_id()?)?),
+        Endpoint::DeleteCallRecording => {
             store.delete_call_recording(meeting_id()?, recording_id()?)?;
             Ok((StatusCode::NO_CONTENT, None))
         }
-        Operation::GetTranscript => {
+        Endpoint::GetTranscript => {
             let cursor = params.get("cursor").map(String::as_str);
             ok(store.transcript(meeting_id()?, recording_id()?, cursor)?)
         }

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::limits::lock;
-use crate::route::Operation;
+use crate::route::Endpoint;
 
 /// One injected failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl Fault {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaultRule {
     /// Operations the rule applies to; empty means all.
-    pub operations: Vec<Operation>,
+    pub operations: Vec<Endpoint>,
     /// Probability in `0.0..=1.0` that a request gets a fault.
     pub rate: f64,
     /// The faults to choose from.
@@ -61,7 +61,7 @@ pub struct FaultInjector {
 struct Inner {
     rng: fastrand::Rng,
     rules: Vec<FaultRule>,
-    scripts: HashMap<Operation, VecDeque<Option<Fault>>>,
+    scripts: HashMap<Endpoint, VecDeque<Option<Fault>>>,
 }
 
 impl FaultInjector {
@@ -78,7 +78,7 @@ impl FaultInjector {
 
     /// Queues faults for the next requests of `operation`, one per request; `None` lets one through.
     /// Scripted entries are used before any rule is drawn.
-    pub fn script(&self, operation: Operation, faults: impl IntoIterator<Item = Option<Fault>>) {
+    pub fn script(&self, operation: Endpoint, faults: impl IntoIterator<Item = Option<Fault>>) {
         lock(&self.inner)
             .scripts
             .entry(operation)
@@ -100,7 +100,7 @@ impl FaultInjector {
     }
 
     /// The fault for the next request of `operation`.
-    pub fn next(&self, operation: Operation) -> Option<Fault> {
+    pub fn next(&self, operation: Endpoint) -> Option<Fault> {
         let mut inner = lock(&self.inner);
         if let Some(scripted) = inner
             .scripts
@@ -128,14 +128,14 @@ mod tests {
     fn scripts_come_first_then_rules_deterministically() {
         let draw = || {
             let f = FaultInjector::new(7);
-            f.script(Operation::GetMeeting, [Some(Fault::Drop), None]);
+            f.script(Endpoint::GetMeeting, [Some(Fault::Drop), None]);
             f.add_rule(FaultRule {
-                operations: vec![Operation::GetMeeting],
+                operations: vec![Endpoint::GetMeeting],
                 rate: 0.5,
                 faults: vec![Fault::Status(503), Fault::RateLimited],
             });
             (0..50)
-                .map(|_| f.next(Operation::GetMeeting))
+                .map(|_| f.next(Endpoint::GetMeeting))
                 .collect::<Vec<_>>()
         };
         let a = draw();
@@ -149,12 +149,12 @@ mod tests {
         );
         let f = FaultInjector::new(7);
         f.add_rule(FaultRule {
-            operations: vec![Operation::GetMeeting],
+            operations: vec![Endpoint::GetMeeting],
             rate: 1.0,
             faults: vec![Fault::Drop],
         });
         assert_eq!(
-            f.next(Operation::ListMeetings),
+            f.next(Endpoint::ListMeetings),
             None,
             "rule limited to other operations"
         );

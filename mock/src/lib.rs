@@ -13,11 +13,11 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use attio_meetings_mock::{Fault, MockServer, Operation};
+//! use attio_meetings_mock::{Endpoint, Fault, MockServer};
 //!
 //! let server = MockServer::start().await?;
 //! println!("fake Attio at {} (token {})", server.base_url(), server.token());
-//! server.faults().script(Operation::GetMeeting, [Some(Fault::Status(503)), None]);
+//! server.faults().script(Endpoint::GetMeeting, [Some(Fault::Status(503)), None]);
 //! // A meeting made by Attio's calendar sync: the API may not delete it.
 //! let synced = server.store().seed_meeting(
 //!     &serde_json::json!({"data": {
@@ -85,7 +85,7 @@ use tokio::sync::oneshot;
 pub use faults::{Fault, FaultInjector, FaultRule};
 pub use limits::Limits;
 pub use model::Segment;
-pub use route::Operation;
+pub use route::Endpoint;
 pub use store::Store;
 pub use webhooks::{
     Attempt, CALL_RECORDING_CREATED, WebhookDelivery, WebhookFaults, WebhookSettings, Webhooks,
@@ -310,7 +310,7 @@ impl MockServer {
     }
 
     /// Requests received for `operation` (including refused and faulted ones).
-    pub fn requests(&self, operation: Operation) -> u64 {
+    pub fn requests(&self, operation: Endpoint) -> u64 {
         self.shared.count(operation).load(Ordering::Relaxed)
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::route::Operation;
+use crate::route::Endpoint;
 
 /// Requests allowed per second and token; `None` is unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,14 +71,14 @@ impl RateLimiter {
     }
 
     /// Admits the request, or says when the caller may retry (the start of the next second).
-    pub fn admit(&self, token: &str, operation: Operation) -> Result<(), SystemTime> {
+    pub fn admit(&self, token: &str, operation: Endpoint) -> Result<(), SystemTime> {
         let limits = *lock(&self.limits);
         let mut classes = vec![if operation.is_write() {
             (Class::Write, limits.writes)
         } else {
             (Class::Read, limits.reads)
         }];
-        if operation == Operation::CreateCallRecording {
+        if operation == Endpoint::CreateCallRecording {
             classes.push((Class::CreateCallRecording, limits.create_call_recording));
         }
         let now = SystemTime::now()
@@ -135,14 +135,14 @@ mod tests {
                 .as_secs();
             let fresh = RateLimiter::new(*lock(&limiter.limits));
             let a = [
-                fresh.admit("a", Operation::GetMeeting).is_ok(),
-                fresh.admit("a", Operation::ListMeetings).is_ok(),
-                fresh.admit("a", Operation::GetMeeting).is_ok(),
-                fresh.admit("b", Operation::GetMeeting).is_ok(),
-                fresh.admit("a", Operation::CreateMeeting).is_ok(),
-                fresh.admit("a", Operation::CreateCallRecording).is_ok(),
+                fresh.admit("a", Endpoint::GetMeeting).is_ok(),
+                fresh.admit("a", Endpoint::ListMeetings).is_ok(),
+                fresh.admit("a", Endpoint::GetMeeting).is_ok(),
+                fresh.admit("b", Endpoint::GetMeeting).is_ok(),
+                fresh.admit("a", Endpoint::CreateMeeting).is_ok(),
+                fresh.admit("a", Endpoint::CreateCallRecording).is_ok(),
             ];
-            let retry = fresh.admit("a", Operation::GetMeeting).unwrap_err();
+            let retry = fresh.admit("a", Endpoint::GetMeeting).unwrap_err();
             let end = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap()
@@ -159,6 +159,6 @@ mod tests {
     #[test]
     fn unlimited_admits_everything() {
         let limiter = RateLimiter::new(Limits::UNLIMITED);
-        assert!((0..1000).all(|_| limiter.admit("a", Operation::CreateCallRecording).is_ok()));
+        assert!((0..1000).all(|_| limiter.admit("a", Endpoint::CreateCallRecording).is_ok()));
     }
 }

@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use attio_meetings_mock::{
-    Fault, FaultRule, Limits, MockServer, Operation, WebhookFaults, WebhookSettings,
+    Endpoint, Fault, FaultRule, Limits, MockServer, WebhookFaults, WebhookSettings,
 };
 use clap::Parser;
 
@@ -55,7 +55,7 @@ struct Args {
     faults: Vec<Fault>,
     /// Restrict faults to these operations (repeatable), e.g. create_meeting; default all.
     #[arg(long = "fault-operation", value_name = "OPERATION", value_parser = parse_operation, help_heading = "Faults")]
-    fault_operations: Vec<Operation>,
+    fault_operations: Vec<Endpoint>,
 
     /// Milliseconds a new call recording stays `processing`.
     #[arg(long, default_value_t = 1000, help_heading = "Behaviour")]
@@ -114,9 +114,9 @@ fn parse_fault(text: &str) -> Result<Fault, String> {
     })
 }
 
-fn parse_operation(text: &str) -> Result<Operation, String> {
-    Operation::from_name(text).ok_or_else(|| {
-        let names: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();
+fn parse_operation(text: &str) -> Result<Endpoint, String> {
+    Endpoint::from_name(text).ok_or_else(|| {
+        let names: Vec<&str> = Endpoint::ALL.iter().map(|op| op.name()).collect();
         format!("unknown operation `{text}`; one of {}", names.join(", "))
     })
 }

@@ -2,9 +2,10 @@
 
 use hyper::Method;
 
-/// The operations of the meetings family, named like the client's calls.
+/// The endpoints of the meetings family (method and path), named like the client's calls. Not the
+/// library's `attio_meetings::Operation`, which holds an operation's retry and rate classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Operation {
+pub enum Endpoint {
     /// `GET /v2/meetings`
     ListMeetings,
     /// `POST /v2/meetings` (always creates; it was find-or-create until Attio's 2026-07 change)
@@ -29,9 +30,9 @@ pub enum Operation {
     GetTranscript,
 }
 
-impl Operation {
+impl Endpoint {
     /// Every operation.
-    pub const ALL: [Operation; 11] = [
+    pub const ALL: [Endpoint; 11] = [
         Self::ListMeetings,
         Self::CreateMeeting,
         Self::GetMeeting,
@@ -81,7 +82,7 @@ impl Operation {
     }
 }
 
-impl std::fmt::Display for Operation {
+impl std::fmt::Display for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
@@ -91,7 +92,7 @@ impl std::fmt::Display for Operation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     /// The operation.
-    pub operation: Operation,
+    pub operation: Endpoint,
     /// `{meeting_id}`, when the path has one.
     pub meeting_id: Option<String>,
     /// `{call_recording_id}`, when the path has one.
@@ -102,30 +103,30 @@ pub struct Route {
 pub fn route(method: &Method, path: &str) -> Option<Route> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
     let (operation, meeting_id, call_recording_id) = match (method, segments.as_slice()) {
-        (&Method::GET, ["v2", "meetings"]) => (Operation::ListMeetings, None, None),
-        (&Method::POST, ["v2", "meetings"]) => (Operation::CreateMeeting, None, None),
-        (&Method::GET, ["v2", "meetings", m]) => (Operation::GetMeeting, Some(m), None),
+        (&Method::GET, ["v2", "meetings"]) => (Endpoint::ListMeetings, None, None),
+        (&Method::POST, ["v2", "meetings"]) => (Endpoint::CreateMeeting, None, None),
+        (&Method::GET, ["v2", "meetings", m]) => (Endpoint::GetMeeting, Some(m), None),
         (&Method::PATCH, ["v2", "meetings", m]) => {
-            (Operation::AppendMeetingLinkedRecords, Some(m), None)
+            (Endpoint::AppendMeetingLinkedRecords, Some(m), None)
         }
         (&Method::PUT, ["v2", "meetings", m]) => {
-            (Operation::ReplaceMeetingLinkedRecords, Some(m), None)
+            (Endpoint::ReplaceMeetingLinkedRecords, Some(m), None)
         }
-        (&Method::DELETE, ["v2", "meetings", m]) => (Operation::DeleteMeeting, Some(m), None),
+        (&Method::DELETE, ["v2", "meetings", m]) => (Endpoint::DeleteMeeting, Some(m), None),
         (&Method::GET, ["v2", "meetings", m, "call_recordings"]) => {
-            (Operation::ListCallRecordings, Some(m), None)
+            (Endpoint::ListCallRecordings, Some(m), None)
         }
         (&Method::POST, ["v2", "meetings", m, "call_recordings"]) => {
-            (Operation::CreateCallRecording, Some(m), None)
+            (Endpoint::CreateCallRecording, Some(m), None)
         }
         (&Method::GET, ["v2", "meetings", m, "call_recordings", c]) => {
-            (Operation::GetCallRecording, Some(m), Some(c))
+            (Endpoint::GetCallRecording, Some(m), Some(c))
         }
         (&Method::DELETE, ["v2", "meetings", m, "call_recordings", c]) => {
-            (Operation::DeleteCallRecording, Some(m), Some(c))
+            (Endpoint::DeleteCallRecording, Some(m), Some(c))
         }
         (&Method::GET, ["v2", "meetings", m, "call_recordings", c, "transcript"]) => {
-            (Operation::GetTranscript, Some(m), Some(c))
+            (Endpoint::GetTranscript, Some(m), Some(c))
         }
         _ => return None,
     };
@@ -164,69 +165,69 @@ mod tests {
             (
                 Method::GET,
                 "/v2/meetings".to_string(),
-                Operation::ListMeetings,
+                Endpoint::ListMeetings,
             ),
             (
                 Method::POST,
                 "/v2/meetings".to_string(),
-                Operation::CreateMeeting,
+                Endpoint::CreateMeeting,
             ),
             (
                 Method::GET,
                 format!("/v2/meetings/{m}"),
-                Operation::GetMeeting,
+                Endpoint::GetMeeting,
             ),
             (
                 Method::PATCH,
                 format!("/v2/meetings/{m}"),
-                Operation::AppendMeetingLinkedRecords,
+                Endpoint::AppendMeetingLinkedRecords,
             ),
             (
                 Method::PUT,
                 format!("/v2/meetings/{m}"),
-                Operation::ReplaceMeetingLinkedRecords,
+                Endpoint::ReplaceMeetingLinkedRecords,
             ),
             (
                 Method::DELETE,
                 format!("/v2/meetings/{m}"),
-                Operation::DeleteMeeting,
+                Endpoint::DeleteMeeting,
             ),
             (
                 Method::GET,
                 format!("/v2/meetings/{m}/call_recordings"),
-                Operation::ListCallRecordings,
+                Endpoint::ListCallRecordings,
             ),
             (
                 Method::POST,
                 format!("/v2/meetings/{m}/call_recordings"),
-                Operation::CreateCallRecording,
+                Endpoint::CreateCallRecording,
             ),
             (
                 Method::GET,
                 format!("/v2/meetings/{m}/call_recordings/x"),
-                Operation::GetCallRecording,
+                Endpoint::GetCallRecording,
             ),
             (
                 Method::DELETE,
                 format!("/v2/meetings/{m}/call_recordings/x"),
-                Operation::DeleteCallRecording,
+                Endpoint::DeleteCallRecording,
             ),
             (
                 Method::GET,
                 format!("/v2/meetings/{m}/call_recordings/x/transcript"),
-                Operation::GetTranscript,
+                Endpoint::GetTranscript,
             ),
         ];
-        assert_eq!(cases.len(), Operation::ALL.len());
+        assert_eq!(cases.len(), Endpoint::ALL.len());
         for (method, path, op) in cases {
             let r = route(&method, &path).unwrap();
             assert_eq!(r.operation, op);
-            assert_eq!(Operation::from_name(op.name()), Some(op));
+            assert_eq!(Endpoint::from_name(op.name()), Some(op));
         }
         assert!(route(&Method::PUT, "/v2/meetings").is_none());
         assert!(route(&Method::GET, "/v2/notes").is_none());
         // Attio's find-or-create is gone, and so is its name.
-        assert_eq!(Operation::from_name("find_or_create_meeting"), None);
+        assert_eq!(Endpoint::from_name("find_or_create_meeting"), None);
     }
 
     #[test]

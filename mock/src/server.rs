@@ -27,7 +27,7 @@ use crate::api;
 use crate::envelope::{ApiError, Body};
 use crate::faults::{Fault, FaultInjector};
 use crate::limits::RateLimiter;
-use crate::route::{Operation, allowed_methods, route};
+use crate::route::{Endpoint, allowed_methods, route};
 use crate::store::Store;
 use crate::webhooks::{Completion, Webhooks};
 
@@ -41,7 +41,7 @@ pub(crate) struct Shared {
     pub limiter: RateLimiter,
     pub faults: FaultInjector,
     pub tokens: Vec<String>,
-    pub counts: [AtomicU64; Operation::ALL.len()],
+    pub counts: [AtomicU64; Endpoint::ALL.len()],
     /// Requests refused for exceeding a rate limit (not the injected 429s).
     pub rate_limited: AtomicU64,
     pub webhooks: Arc<Webhooks>,
@@ -50,8 +50,8 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn count(&self, operation: Operation) -> &AtomicU64 {
-        let index = Operation::ALL
+    pub fn count(&self, operation: Endpoint) -> &AtomicU64 {
+        let index = Endpoint::ALL
             .iter()
             .position(|op| *op == operation)
             .unwrap_or_default();

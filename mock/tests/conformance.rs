@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use attio_meetings_mock::{Fault, Limits, MockServer, Operation, Segment};
+use attio_meetings_mock::{Endpoint, Fault, Limits, MockServer, Segment};
 use jsonschema::Validator;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -536,7 +536,7 @@ async fn page_meetings(h: &mut Harness, limit: &str, extra: &[(&str, &str)]) -> 
 type Breakage = Box<dyn Fn(&mut Value)>;
 
 /// One request per operation: `(operation, method, template, path, body)`.
-type Op = (Operation, Method, &'static str, String, Option<Value>);
+type Op = (Endpoint, Method, &'static str, String, Option<Value>);
 
 async fn send(h: &mut Harness, op: &Op, auth: Auth, expect: u16) -> Reply {
     let (_, method, template, path, body) = op;
@@ -1487,84 +1487,84 @@ async fn every_response_conforms_to_the_spec() {
     // ---- every operation: 401, scripted faults ----
     let every_operation: Vec<Op> = vec![
         (
-            Operation::ListMeetings,
+            Endpoint::ListMeetings,
             Method::GET,
             MEETINGS,
             MEETINGS.to_string(),
             None,
         ),
         (
-            Operation::CreateMeeting,
+            Endpoint::CreateMeeting,
             Method::POST,
             MEETINGS,
             MEETINGS.to_string(),
             Some(ny.clone()),
         ),
         (
-            Operation::GetMeeting,
+            Endpoint::GetMeeting,
             Method::GET,
             MEETING,
             format!("{MEETINGS}/{renewal_id}"),
             None,
         ),
         (
-            Operation::AppendMeetingLinkedRecords,
+            Endpoint::AppendMeetingLinkedRecords,
             Method::PATCH,
             MEETING,
             format!("{MEETINGS}/{renewal_id}"),
             Some(links(&[("people", record_a)])),
         ),
         (
-            Operation::ReplaceMeetingLinkedRecords,
+            Endpoint::ReplaceMeetingLinkedRecords,
             Method::PUT,
             MEETING,
             format!("{MEETINGS}/{renewal_id}"),
             Some(links(&[("people", record_b)])),
         ),
         (
-            Operation::DeleteMeeting,
+            Endpoint::DeleteMeeting,
             Method::DELETE,
             MEETING,
             format!("{MEETINGS}/{victim_id}"),
             None,
         ),
         (
-            Operation::ListCallRecordings,
+            Endpoint::ListCallRecordings,
             Method::GET,
             RECORDINGS,
             recordings_of(&renewal_id),
             None,
         ),
         (
-            Operation::CreateCallRecording,
+            Endpoint::CreateCallRecording,
             Method::POST,
             RECORDINGS,
             recordings_of(&renewal_id),
             Some(video("https://videos.example.com/fault.mp4")),
         ),
         (
-            Operation::GetCallRecording,
+            Endpoint::GetCallRecording,
             Method::GET,
             RECORDING,
             recording_path(&renewal_id, &completing),
             None,
         ),
         (
-            Operation::DeleteCallRecording,
+            Endpoint::DeleteCallRecording,
             Method::DELETE,
             RECORDING,
             recording_path(&renewal_id, &failing),
             None,
         ),
         (
-            Operation::GetTranscript,
+            Endpoint::GetTranscript,
             Method::GET,
             TRANSCRIPT,
             transcript_path(&renewal_id, &completing),
             None,
         ),
     ];
-    assert_eq!(every_operation.len(), Operation::ALL.len());
+    assert_eq!(every_operation.len(), Endpoint::ALL.len());
     for op in &every_operation {
         send(&mut h, op, Auth::Header("Bearer not-the-token"), 401).await;
         send(&mut h, op, Auth::Missing, 401).await;
@@ -1591,7 +1591,7 @@ async fn every_response_conforms_to_the_spec() {
         }
         // The latency fault processes the request normally.
         let normal = match op.0 {
-            Operation::DeleteCallRecording => 204,
+            Endpoint::DeleteCallRecording => 204,
             _ => 200,
         };
         send(&mut h, op, Auth::Good, normal).await;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use attio_meetings_mock::{Fault, FaultRule, Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Fault, FaultRule, Limits, MockServer};
 use reqwest::Method;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ async fn scripted_status_fault_answers_the_envelope_without_processing() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::CreateMeeting, [Some(Fault::Status(503)), None]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::Status(503)), None]);
     let failed = api.post("/v2/meetings", &meeting_body()).await;
     assert_envelope(&failed, 503, "status_code", None);
     assert!(server.store().meetings().is_empty());
@@ -30,7 +30,7 @@ async fn scripted_status_fault_answers_the_envelope_without_processing() {
     // Other operations are not affected by a script for another one.
     server
         .faults()
-        .script(Operation::GetMeeting, [Some(Fault::Status(500))]);
+        .script(Endpoint::GetMeeting, [Some(Fault::Status(500))]);
     assert_eq!(api.get("/v2/meetings", &[]).await.status, 200);
     assert_envelope(
         &api.get(&format!("/v2/meetings/{UNKNOWN_ID}"), &[]).await,
@@ -38,7 +38,7 @@ async fn scripted_status_fault_answers_the_envelope_without_processing() {
         "status_code",
         None,
     );
-    assert_eq!(server.requests(Operation::CreateMeeting), 2);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), 2);
 }
 
 #[tokio::test]
@@ -47,7 +47,7 @@ async fn dropped_connection_fails_the_request_without_processing() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::CreateMeeting, [Some(Fault::Drop)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::Drop)]);
     let result = api
         .request(Method::POST, "/v2/meetings", &[])
         .json(&meeting_body())
@@ -57,7 +57,7 @@ async fn dropped_connection_fails_the_request_without_processing() {
     assert!(!err.is_timeout(), "{err}");
     assert!(server.store().meetings().is_empty());
     assert_eq!(
-        server.requests(Operation::CreateMeeting),
+        server.requests(Endpoint::CreateMeeting),
         1,
         "retried behind the client's back"
     );
@@ -71,7 +71,7 @@ async fn drop_after_processing_fails_the_request_but_applies_the_write() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::DropAfterProcessing)]);
     let result = api
         .request(Method::POST, "/v2/meetings", &[])
         .json(&meeting_body())
@@ -96,7 +96,7 @@ async fn truncated_response_fails_the_client_but_applies_the_write() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::CreateMeeting, [Some(Fault::Truncate)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::Truncate)]);
     let result = match api
         .request(Method::POST, "/v2/meetings", &[])
         .json(&meeting_body())
@@ -126,7 +126,7 @@ async fn truncated_response_sends_the_headers_then_fails_on_the_body() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::CreateMeeting, [Some(Fault::Truncate)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::Truncate)]);
     let response = api
         .request(Method::POST, "/v2/meetings", &[])
         .json(&meeting_body())
@@ -149,7 +149,7 @@ async fn latency_fault_delays_then_answers() {
     let api = Api::new(&server);
     let id = seed_at(&server, "m", 0);
     server.faults().script(
-        Operation::GetMeeting,
+        Endpoint::GetMeeting,
         [Some(Fault::Latency(Duration::from_millis(300)))],
     );
     let started = Instant::now();
@@ -169,7 +169,7 @@ async fn rate_limited_fault_is_a_429_with_retry_after_and_no_write() {
     let api = Api::new(&server);
     server
         .faults()
-        .script(Operation::CreateMeeting, [Some(Fault::RateLimited)]);
+        .script(Endpoint::CreateMeeting, [Some(Fault::RateLimited)]);
     let reply = api.post("/v2/meetings", &meeting_body()).await;
     assert_rate_limited(&reply);
     assert!(server.store().meetings().is_empty());
@@ -185,7 +185,7 @@ async fn random_outcomes(seed: u64, n: usize) -> (String, Vec<String>) {
         .unwrap();
     let id = seed_at(&server, "m", 0);
     server.faults().add_rule(FaultRule {
-        operations: vec![Operation::GetMeeting],
+        operations: vec![Endpoint::GetMeeting],
         rate: 0.5,
         faults: vec![
             Fault::Status(500),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use attio_meetings_mock::Operation;
+use attio_meetings_mock::Endpoint;
 use serde_json::{Value, json};
 
 use common::{
@@ -461,9 +461,9 @@ async fn list_pagination_yields_every_meeting_once_in_order() {
     let groups: Vec<usize> = desc.iter().map(group).collect();
     assert!(groups.windows(2).all(|w| w[0] >= w[1]), "{groups:?}");
     // Pages of 5: 5 requests for 23 items, every page but the last full.
-    let before = server.requests(Operation::ListMeetings);
+    let before = server.requests(Endpoint::ListMeetings);
     api.list_all(&[("limit", "5")]).await;
-    assert_eq!(server.requests(Operation::ListMeetings) - before, 5);
+    assert_eq!(server.requests(Endpoint::ListMeetings) - before, 5);
     // A page that ends exactly at the last item has no cursor (to an empty page).
     let (page, next) = api.list(&[("limit", "23")]).await;
     assert_eq!(page.len(), 23);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use attio_meetings_mock::Operation;
+use attio_meetings_mock::Endpoint;
 use reqwest::Method;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
@@ -193,7 +193,7 @@ async fn parallel_identical_creates_make_one_meeting_each() {
     }
     common::assert_unique(&ids);
     assert_eq!(server.store().meetings().len(), N);
-    assert_eq!(server.requests(Operation::CreateMeeting), N as u64);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), N as u64);
 }
 
 #[tokio::test]
@@ -527,7 +527,7 @@ async fn patch_appends_linked_records_skipping_those_already_linked() {
         .0;
     assert_eq!(listed, std::slice::from_ref(&id));
     assert_eq!(
-        server.requests(Operation::AppendMeetingLinkedRecords),
+        server.requests(Endpoint::AppendMeetingLinkedRecords),
         4,
         "{:?}",
         server.store().meetings()
@@ -587,7 +587,7 @@ async fn put_replaces_every_linked_record() {
         json!([]),
         "stored"
     );
-    assert_eq!(server.requests(Operation::ReplaceMeetingLinkedRecords), 3);
+    assert_eq!(server.requests(Endpoint::ReplaceMeetingLinkedRecords), 3);
 }
 
 #[tokio::test]
@@ -766,7 +766,7 @@ async fn delete_meeting_is_200_with_an_empty_object_and_takes_its_recordings() {
             format!("Meeting with ID \"{bad}\" was not found.")
         );
     }
-    assert_eq!(server.requests(Operation::DeleteMeeting), 4);
+    assert_eq!(server.requests(Endpoint::DeleteMeeting), 4);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use attio_meetings_mock::{Limits, MockServer, Operation};
+use attio_meetings_mock::{Endpoint, Limits, MockServer};
 
 use common::{Api, Reply, assert_rate_limited, seed_at, timed};
 
@@ -57,7 +57,7 @@ async fn a_burst_of_reads_is_rate_limited_with_an_http_date() {
     for reply in limited {
         assert_rate_limited(reply);
     }
-    assert_eq!(server.requests(Operation::ListMeetings), 20);
+    assert_eq!(server.requests(Endpoint::ListMeetings), 20);
     server.reset_requests();
     assert_eq!(server.rate_limited(), 0);
 }

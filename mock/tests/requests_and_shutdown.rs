@@ -3,7 +3,7 @@
 
 mod common;
 
-use attio_meetings_mock::{Fault, Limits, Operation};
+use attio_meetings_mock::{Endpoint, Fault, Limits};
 use reqwest::Method;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ async fn requests_are_counted_per_operation_whatever_the_answer() {
     assert_eq!(server.total_requests(), 0);
 
     server.faults().script(
-        Operation::GetMeeting,
+        Endpoint::GetMeeting,
         [Some(Fault::Status(503)), Some(Fault::Drop)],
     );
     let get = format!("/v2/meetings/{meeting}");
@@ -35,7 +35,7 @@ async fn requests_are_counted_per_operation_whatever_the_answer() {
         404
     );
     assert_eq!(api.get("/v2/meetings/not-a-uuid", &[]).await.status, 404);
-    assert_eq!(server.requests(Operation::GetMeeting), 6);
+    assert_eq!(server.requests(Endpoint::GetMeeting), 6);
 
     server.set_limits(Limits {
         reads: Some(1),
@@ -49,7 +49,7 @@ async fn requests_are_counted_per_operation_whatever_the_answer() {
         s
     };
     assert!(statuses.contains(&429), "{statuses:?}");
-    assert_eq!(server.requests(Operation::ListMeetings), 3);
+    assert_eq!(server.requests(Endpoint::ListMeetings), 3);
     server.set_limits(Limits::UNLIMITED);
 
     let recordings = format!("/v2/meetings/{meeting}/call_recordings");
@@ -85,12 +85,12 @@ async fn requests_are_counted_per_operation_whatever_the_answer() {
         401
     );
 
-    assert_eq!(server.requests(Operation::CreateCallRecording), 2);
-    assert_eq!(server.requests(Operation::ListCallRecordings), 1);
-    assert_eq!(server.requests(Operation::GetCallRecording), 1);
-    assert_eq!(server.requests(Operation::GetTranscript), 1);
-    assert_eq!(server.requests(Operation::DeleteCallRecording), 1);
-    assert_eq!(server.requests(Operation::CreateMeeting), 1);
+    assert_eq!(server.requests(Endpoint::CreateCallRecording), 2);
+    assert_eq!(server.requests(Endpoint::ListCallRecordings), 1);
+    assert_eq!(server.requests(Endpoint::GetCallRecording), 1);
+    assert_eq!(server.requests(Endpoint::GetTranscript), 1);
+    assert_eq!(server.requests(Endpoint::DeleteCallRecording), 1);
+    assert_eq!(server.requests(Endpoint::CreateMeeting), 1);
     assert_eq!(server.total_requests(), 6 + 3 + 2 + 1 + 1 + 1 + 1 + 1);
 
     // Unknown routes are no operation.
@@ -100,7 +100,7 @@ async fn requests_are_counted_per_operation_whatever_the_answer() {
 
     server.reset_requests();
     assert_eq!(server.total_requests(), 0);
-    assert!(Operation::ALL.iter().all(|op| server.requests(*op) == 0));
+    assert!(Endpoint::ALL.iter().all(|op| server.requests(*op) == 0));
 }
 
 // ---- shutdown -----------------------------------------------------------------------------------------
