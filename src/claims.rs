@@ -47,6 +47,31 @@ pub trait KeyClaims: Send + Sync + std::fmt::Debug {
     fn release<'a>(&'a self, name: &'a str, holder: &'a str) -> ClaimFuture<'a, ()>;
 }
 
+/// A store shared with other code (its counters, a second batch) is passed as an `Arc`.
+impl<C: KeyClaims + ?Sized> KeyClaims for Arc<C> {
+    fn acquire<'a>(
+        &'a self,
+        name: &'a str,
+        holder: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a, bool> {
+        (**self).acquire(name, holder, lease)
+    }
+
+    fn extend<'a>(
+        &'a self,
+        name: &'a str,
+        holder: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a, bool> {
+        (**self).extend(name, holder, lease)
+    }
+
+    fn release<'a>(&'a self, name: &'a str, holder: &'a str) -> ClaimFuture<'a, ()> {
+        (**self).release(name, holder)
+    }
+}
+
 /// How long a claim lasts unless renewed: long enough for a create's attempt, short enough that the
 /// meetings of a crashed holder are taken over soon.
 pub(crate) const LEASE: Duration = Duration::from_secs(30);

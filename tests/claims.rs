@@ -71,7 +71,7 @@ async fn a_meeting_created_by_the_claims_holder_is_found_not_created_again() {
     let outcome = client(&server)
         .meetings()
         .ensure(meeting)
-        .claims(Shared(claims.clone()))
+        .claims(claims.clone())
         .await
         .expect("ensured");
     // The listing found nothing; the claim waited for the other process, whose meeting the second
@@ -98,7 +98,7 @@ async fn with_a_free_claim_the_meeting_is_created_once_and_the_claim_released() 
     let outcomes = client(&server)
         .meetings()
         .ensure_all([new_meeting("One"), new_meeting("Two"), new_meeting("One")])
-        .claims(Shared(claims.clone()))
+        .claims(claims.clone())
         .run()
         .await
         .expect("no listing failed");
@@ -150,32 +150,6 @@ async fn a_claim_store_that_fails_creates_nothing_and_says_which_meeting() {
     );
     assert!(text.contains("nothing was created"), "{text}");
     assert!(server.store().meetings().is_empty());
-}
-
-/// An `Arc` of a test store, so the test keeps a handle on its counters.
-#[derive(Debug)]
-struct Shared<C>(Arc<C>);
-
-impl<C: KeyClaims> KeyClaims for Shared<C> {
-    fn acquire<'a>(
-        &'a self,
-        name: &'a str,
-        holder: &'a str,
-        lease: Duration,
-    ) -> ClaimFuture<'a, bool> {
-        self.0.acquire(name, holder, lease)
-    }
-    fn extend<'a>(
-        &'a self,
-        name: &'a str,
-        holder: &'a str,
-        lease: Duration,
-    ) -> ClaimFuture<'a, bool> {
-        self.0.extend(name, holder, lease)
-    }
-    fn release<'a>(&'a self, name: &'a str, holder: &'a str) -> ClaimFuture<'a, ()> {
-        self.0.release(name, holder)
-    }
 }
 
 #[cfg(feature = "redis")]
