@@ -10,6 +10,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 #[cfg(feature = "redis")]
@@ -77,11 +78,18 @@ impl<C: KeyClaims + ?Sized> KeyClaims for Arc<C> {
 pub(crate) const LEASE: Duration = Duration::from_secs(30);
 /// How often a held claim is renewed.
 const RENEW_EVERY: Duration = Duration::from_secs(10);
+/// How soon a renewal that failed (the store unreachable) is tried again.
+const RENEW_RETRY: Duration = Duration::from_secs(1);
+/// How long a claim is waited for before the ensure gives up on its meeting: far longer than any
+/// holder's create, retries included, so only a store that is wrong (or a holder stuck) reaches it.
+const MAX_WAIT: Duration = Duration::from_secs(600);
 
 /// A claim held until released (or dropped, when its lease runs out): a task renews it meanwhile.
 pub(crate) struct Claim {
     name: String,
     holder: String,
+    /// Cleared by the renewal when the lease ran out (another process may hold the name now).
+    held: Arc<AtomicBool>,
     renewal: tokio::task::JoinHandle<()>,
 }
 
@@ -92,43 +100,45 @@ impl Drop for Claim {
 }
 
 impl Claim {
-    /// Waits until `name` is claimed for a new holder, polling while another one holds it.
+    /// Waits until `name` is claimed for a new holder, polling while another one holds it (for
+    /// [`MAX_WAIT`] at most).
     pub(crate) async fn take(
         claims: &Arc<dyn KeyClaims>,
         name: String,
     ) -> std::result::Result<Self, String> {
         let holder = format!("{:032x}", fastrand::u128(..));
+        let started = tokio::time::Instant::now();
         let mut wait = Duration::from_millis(25);
         while !claims.acquire(&name, &holder, LEASE).await? {
+            if started.elapsed() >= MAX_WAIT {
+                return Err(format!(
+                    "another process has held this meeting's claim for over {} s",
+                    MAX_WAIT.as_secs()
+                ));
+            }
             // Jittered, so that waiters do not poll in step; a holder is usually done within a create.
             tokio::time::sleep(wait.mul_f64(0.5 + fastrand::f64())).await;
             wait = (wait * 2).min(Duration::from_millis(500));
         }
-        let renewal = tokio::spawn({
-            let claims = claims.clone();
-            let (name, holder) = (name.clone(), holder.clone());
-            async move {
-                loop {
-                    tokio::time::sleep(RENEW_EVERY).await;
-                    match claims.extend(&name, &holder, LEASE).await {
-                        Ok(true) => {}
-                        Ok(false) => {
-                            tracing::warn!(claim = %name, "a claim expired while held; another process may create the same meeting");
-                            return;
-                        }
-                        // The next renewal may get through; the lease runs meanwhile.
-                        Err(error) => {
-                            tracing::warn!(claim = %name, %error, "renewing a claim failed")
-                        }
-                    }
-                }
-            }
-        });
+        let held = Arc::new(AtomicBool::new(true));
+        let renewal = tokio::spawn(renew(
+            claims.clone(),
+            name.clone(),
+            holder.clone(),
+            held.clone(),
+        ));
         Ok(Self {
             name,
             holder,
+            held,
             renewal,
         })
+    }
+
+    /// Whether the claim is still held: `false` once its lease ran out unrenewed, when creating under
+    /// it could duplicate another process's meeting.
+    pub(crate) fn is_held(&self) -> bool {
+        self.held.load(Ordering::SeqCst)
     }
 
     /// Ends the claim. A failure is only logged: the lease ends it soon anyway.
@@ -136,6 +146,47 @@ impl Claim {
         self.renewal.abort();
         if let Err(error) = claims.release(&self.name, &self.holder).await {
             tracing::warn!(claim = %self.name, %error, "releasing a claim failed; it expires with its lease");
+        }
+    }
+
+    /// Stops renewing and leaves the claim to its lease, renewed once more: after a create whose
+    /// outcome is unknown, so that nobody looks for the meeting before a lost create has had a lease's
+    /// time to show.
+    pub(crate) async fn expire(self, claims: &Arc<dyn KeyClaims>) {
+        self.renewal.abort();
+        if let Err(error) = claims.extend(&self.name, &self.holder, LEASE).await {
+            tracing::warn!(claim = %self.name, %error, "extending a claim failed; it expires with its lease");
+        }
+    }
+}
+
+/// Renews a claim every [`RENEW_EVERY`] until aborted; clears `held` when the lease is lost (the store
+/// says so, or renewals failed for a whole lease).
+async fn renew(claims: Arc<dyn KeyClaims>, name: String, holder: String, held: Arc<AtomicBool>) {
+    let mut renewed = tokio::time::Instant::now();
+    let mut wait = RENEW_EVERY;
+    loop {
+        tokio::time::sleep(wait).await;
+        match claims.extend(&name, &holder, LEASE).await {
+            Ok(true) => {
+                renewed = tokio::time::Instant::now();
+                wait = RENEW_EVERY;
+            }
+            Ok(false) => {
+                held.store(false, Ordering::SeqCst);
+                tracing::warn!(claim = %name, "a claim expired while held; its meeting is not created");
+                return;
+            }
+            Err(error) if renewed.elapsed() + RENEW_RETRY >= LEASE => {
+                held.store(false, Ordering::SeqCst);
+                tracing::warn!(claim = %name, %error, "renewing a claim failed for a whole lease; its meeting is not created");
+                return;
+            }
+            // Sooner than usual: the lease runs meanwhile.
+            Err(error) => {
+                tracing::warn!(claim = %name, %error, "renewing a claim failed");
+                wait = RENEW_RETRY;
+            }
         }
     }
 }

@@ -439,8 +439,13 @@ impl EnsureAll {
     /// Shares the work with other processes through `claims`: a meeting the listing did not find is
     /// claimed there, looked for once more, and created only if still missing, so processes ensuring
     /// overlapping batches never create one meeting twice. Every process of a workspace must use the
-    /// same store (and prefix). Costs one claim and one listing per meeting created, none per meeting
-    /// found.
+    /// same store (and prefix), and the same base URL and token: a claim is named after
+    /// [`Client::workspace`](crate::Client::workspace), which cannot tell that two tokens reach one
+    /// workspace. Costs one claim and one listing per meeting created, none per meeting found.
+    ///
+    /// A create that fails leaves its claim to run out (30 s) instead of releasing it, since it may
+    /// have been applied; a claim lost while held (the store unreachable for a whole lease) stops its
+    /// create with [`Error::Claim`](crate::Error::Claim).
     pub fn claims(self, claims: impl KeyClaims + 'static) -> Self {
         Self {
             claims: Some(Arc::new(claims)),
@@ -797,7 +802,7 @@ impl Context {
             0 if !self.write => Ok(Outcome::Missing),
             0 => match &self.claims {
                 Some(claims) => self.create_claimed(claims, &group).await,
-                None => self.create(&group).await,
+                None => self.create(&group, None).await,
             },
             1 => Ok(Outcome::Found(candidates.remove(0))),
             _ => Ok(Outcome::Ambiguous(candidates)),
@@ -829,31 +834,52 @@ impl Context {
 
     /// Creates the group's meeting under a claim shared with other processes: claimed, looked for
     /// again (another process may have created it since the listing), created only if still missing.
+    ///
+    /// A create that failed leaves the claim to its lease instead of releasing it: its outcome may be
+    /// unknown (a lost answer, a look that failed), and the next holder must not look before a lost
+    /// create has had time to show.
     async fn create_claimed(&self, claims: &Arc<dyn KeyClaims>, group: &Group) -> Result<Outcome> {
+        let key = group.key.to_string();
         let name = group.key.claim_name(self.api.client().workspace());
         let claim = Claim::take(claims, name)
             .await
             .map_err(|message| Error::Claim {
-                key: group.key.to_string(),
+                key: key.clone(),
                 message,
             })?;
-        let result = match self.look(&group.key).await {
-            Ok(mut found) => match found.len() {
-                0 => self.create(group).await,
-                1 => Ok(Outcome::Found(found.remove(0))),
-                _ => Ok(Outcome::Ambiguous(found)),
-            },
-            Err(error) => Err(error),
+        let mut found = match self.look(&group.key).await {
+            Ok(found) => found,
+            Err(error) => {
+                claim.release(claims).await;
+                return Err(error);
+            }
         };
-        claim.release(claims).await;
+        let result = match found.len() {
+            0 => self.create(group, Some(&claim)).await,
+            1 => Ok(Outcome::Found(found.remove(0))),
+            _ => Ok(Outcome::Ambiguous(found)),
+        };
+        if result.is_err() {
+            claim.expire(claims).await;
+        } else {
+            claim.release(claims).await;
+        }
         result
     }
 
     /// Creates the group's meeting; after a failure that may have been applied, looks again before
-    /// creating again.
-    async fn create(&self, group: &Group) -> Result<Outcome> {
+    /// creating again. Under a `claim`, no attempt is made once it is lost.
+    async fn create(&self, group: &Group, claim: Option<&Claim>) -> Result<Outcome> {
         let mut waits = self.reconcile.schedule();
         loop {
+            if claim.is_some_and(|claim| !claim.is_held()) {
+                return Err(Error::Claim {
+                    key: group.key.to_string(),
+                    message: "its lease ran out before the create was sent (the claim store was \
+                              unreachable, or this process stalled)"
+                        .to_string(),
+                });
+            }
             let mut create = self.api.create_meeting().data(group.meeting.clone());
             if let Some(timeout) = self.timeout {
                 create = create.timeout(timeout);

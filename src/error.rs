@@ -83,8 +83,9 @@ pub enum Error {
         /// How long it was polled.
         waited: Duration,
     },
-    /// The store of claims shared between processes (see [`KeyClaims`](crate::KeyClaims)) failed, so
-    /// the meeting was not created (another process may be creating it).
+    /// The store of claims shared between processes (see [`KeyClaims`](crate::KeyClaims)) failed, the
+    /// claim was lost before the create, or another process held it for too long: the meeting was not
+    /// created (another process may be creating it).
     #[error("claiming {key} failed: {message}; nothing was created")]
     Claim {
         /// The key that was being claimed.

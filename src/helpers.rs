@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
-use crate::error::{Error, Result};
 use crate::types::{
     MeetingTime, NewCallRecording, NewLinkedRecord, NewParticipant, ParticipantStatus,
 };
@@ -59,9 +58,10 @@ impl MeetingTime {
 impl crate::types::NewMeeting {
     /// The common case: a meeting with a title, a start and an (exclusive) end, organised by `organizer`
     /// (an email address), no description and no linked records; all-day when the times are dates. Add
-    /// attendees by pushing to `participants`. A problem is refused with [`Error::InvalidInput`] naming its
-    /// field (a title over the spec's bound, times of different forms, an end not after the start, a
-    /// misspelt zone, an organizer that is not an email address).
+    /// attendees by pushing to `participants`. A problem is refused with
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming its field (a title over the spec's
+    /// bound, times of different forms, an end not after the start, a misspelt zone, an organizer that
+    /// is not an email address).
     ///
     /// ```
     /// use attio_meetings::chrono::DateTime;
@@ -82,7 +82,7 @@ impl crate::types::NewMeeting {
         start: MeetingTime,
         end: MeetingTime,
         organizer: impl Into<String>,
-    ) -> Result<Self> {
+    ) -> crate::Result<Self> {
         // The builder, not a literal: a field the spec adds later keeps its default here, and
         // `is_all_day` follows from the forms of the times (`validate::Derive`).
         let meeting: Self = Self::builder()
@@ -93,7 +93,7 @@ impl crate::types::NewMeeting {
             .participants(vec![NewParticipant::organizer(organizer)])
             .try_into()
             .map_err(|e: crate::types::error::ConversionError| {
-                Error::from(crate::args::Refused::conversion("data", e))
+                crate::Error::from(crate::args::Refused::conversion("data", e))
             })?;
         crate::validate::new_meeting(&meeting)?;
         Ok(meeting)
@@ -137,7 +137,7 @@ impl NewParticipant {
     /// let guest = NewParticipant::named("Front desk", ParticipantStatus::Accepted)?;
     /// # Ok::<(), attio_meetings::Error>(())
     /// ```
-    pub fn named(name: impl Into<String>, status: ParticipantStatus) -> Result<Self> {
+    pub fn named(name: impl Into<String>, status: ParticipantStatus) -> crate::Result<Self> {
         Ok(Self {
             email_address: None,
             name: Some(participant_name(name.into())?),
@@ -148,7 +148,7 @@ impl NewParticipant {
 
     /// Gives the participant a name as well (shown by Attio next to the email address). The name must
     /// not be empty.
-    pub fn with_name(self, name: impl Into<String>) -> Result<Self> {
+    pub fn with_name(self, name: impl Into<String>) -> crate::Result<Self> {
         Ok(Self {
             name: Some(participant_name(name.into())?),
             ..self
@@ -157,9 +157,9 @@ impl NewParticipant {
 }
 
 #[cfg(attio_field = "NewParticipant.name")]
-fn participant_name(name: String) -> Result<crate::types::NewParticipantName> {
+fn participant_name(name: String) -> crate::Result<crate::types::NewParticipantName> {
     crate::types::NewParticipantName::try_from(name)
-        .map_err(|e| Error::invalid("data.participants[].name", e.to_string()))
+        .map_err(|e| crate::Error::invalid("data.participants[].name", e.to_string()))
 }
 
 impl NewCallRecording {

@@ -11,7 +11,8 @@ use std::time::Duration;
 use attio_meetings::types::NewMeeting;
 use attio_meetings::{ClaimFuture, Client, Ensured, Error, KeyClaims};
 
-use common::{client, fake, new_meeting};
+use attio_meetings_mock::{Endpoint, Fault};
+use common::{client, fake, fast, new_meeting};
 
 /// Claims as another process holding the key sees them: the first claim attempt finds the key held,
 /// and that "other process" creates the meeting; once it is done, the key is free.
@@ -20,7 +21,21 @@ struct HeldByAnother {
     other: Mutex<Option<(Client, NewMeeting)>>,
     other_done: Arc<AtomicBool>,
     acquired: AtomicUsize,
+    extended: AtomicUsize,
     released: AtomicUsize,
+}
+
+impl HeldByAnother {
+    /// Claims nobody else holds.
+    fn free() -> Self {
+        Self {
+            other: Mutex::new(None),
+            other_done: Arc::new(AtomicBool::new(true)),
+            acquired: AtomicUsize::new(0),
+            extended: AtomicUsize::new(0),
+            released: AtomicUsize::new(0),
+        }
+    }
 }
 
 impl KeyClaims for HeldByAnother {
@@ -46,7 +61,10 @@ impl KeyClaims for HeldByAnother {
     }
 
     fn extend<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> ClaimFuture<'a, bool> {
-        Box::pin(async { Ok(true) })
+        Box::pin(async move {
+            self.extended.fetch_add(1, Ordering::SeqCst);
+            Ok(true)
+        })
     }
 
     fn release<'a>(&'a self, _: &'a str, _: &'a str) -> ClaimFuture<'a, ()> {
@@ -64,8 +82,7 @@ async fn a_meeting_created_by_the_claims_holder_is_found_not_created_again() {
     let claims = HeldByAnother {
         other: Mutex::new(Some((client(&server), meeting.clone()))),
         other_done: Arc::default(),
-        acquired: AtomicUsize::new(0),
-        released: AtomicUsize::new(0),
+        ..HeldByAnother::free()
     };
     let claims = Arc::new(claims);
     let outcome = client(&server)
@@ -89,12 +106,7 @@ async fn a_meeting_created_by_the_claims_holder_is_found_not_created_again() {
 #[tokio::test]
 async fn with_a_free_claim_the_meeting_is_created_once_and_the_claim_released() {
     let server = fake().await;
-    let claims = Arc::new(HeldByAnother {
-        other: Mutex::new(None),
-        other_done: Arc::new(AtomicBool::new(true)),
-        acquired: AtomicUsize::new(0),
-        released: AtomicUsize::new(0),
-    });
+    let claims = Arc::new(HeldByAnother::free());
     let outcomes = client(&server)
         .meetings()
         .ensure_all([new_meeting("One"), new_meeting("Two"), new_meeting("One")])
@@ -115,6 +127,29 @@ async fn with_a_free_claim_the_meeting_is_created_once_and_the_claim_released() 
     // One claim per meeting created, none for the batch's duplicate.
     assert_eq!(claims.acquired.load(Ordering::SeqCst), 2);
     assert_eq!(claims.released.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_create_whose_outcome_is_unknown_leaves_its_claim_to_run_out() {
+    let server = fake().await;
+    // Every create's connection closes before an answer: each may have been applied.
+    server
+        .faults()
+        .script(Endpoint::CreateMeeting, [Some(Fault::Drop); 3]);
+    let claims = Arc::new(HeldByAnother::free());
+    let error = client(&server)
+        .meetings()
+        .ensure(new_meeting("Lost answers"))
+        .claims(claims.clone())
+        .reconcile(fast().max_attempts(2))
+        .await
+        .expect_err("no answer, no outcome");
+    assert!(error.may_have_been_applied(), "{error:?}");
+    assert_eq!(claims.acquired.load(Ordering::SeqCst), 1);
+    // Not released: extended once more and left to its lease, so that another process does not look
+    // before a lost create could show.
+    assert_eq!(claims.released.load(Ordering::SeqCst), 0);
+    assert_eq!(claims.extended.load(Ordering::SeqCst), 1);
 }
 
 /// A store that cannot be reached.

@@ -356,8 +356,15 @@ pub struct ImportArgs {
     #[arg(long, default_value_t = 25, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_rate: u32,
     /// Redis server shared by importers on several machines (redis://host:port/db): each occurrence is
-    /// claimed there before it is created, and the write limit is paced there for all of them.
-    #[arg(long, value_name = "URL", env = "ATTIO_MEETINGS_REDIS")]
+    /// claimed there before it is created, and the write limit is paced there for all of them. The
+    /// importers must use the same token and base URL (claims are named after them).
+    // Its value may carry a password: `--help` names the variable but never shows what it holds.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "ATTIO_MEETINGS_REDIS",
+        hide_env_values = true
+    )]
     pub redis: Option<String>,
     /// Delete meetings that earlier imports of these files created (as the state file records) and that
     /// are no longer in the calendar's window; never a meeting the import did not create.

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -52,6 +52,8 @@ pub struct State {
     /// The meetings created and not deleted, by workspace and id.
     live: BTreeMap<(String, Uuid), Created>,
     append: Option<File>,
+    /// The file does not end in a newline: the first record appended starts with one.
+    needs_newline: bool,
 }
 
 impl State {
@@ -68,53 +70,52 @@ impl State {
     }
 
     /// Reads the file (none yet is an empty state). A line that is not a record stops with its number:
-    /// pruning from a state misread could delete the wrong meetings.
+    /// pruning from a state misread could delete the wrong meetings. The one exception is a line cut
+    /// short (JSON that ends early): the write of an import killed mid-line, which recorded nothing
+    /// whole. It is skipped with a warning, and a record appended after it starts on a line of its own.
     pub fn open(path: &Path) -> Result<Self, Failure> {
-        let mut live = BTreeMap::new();
-        match File::open(path) {
-            Ok(file) => {
-                for (number, line) in BufReader::new(file).lines().enumerate() {
-                    let line = line.map_err(|e| {
-                        Failure::new(format!(
-                            "cannot read the state file {}: {e}",
-                            path.display()
-                        ))
-                    })?;
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    let record: Record = serde_json::from_str(&line).map_err(|e| {
-                        Failure::new(format!(
-                            "the state file {} line {} is not a record ({e}); fix or move it",
-                            path.display(),
-                            number + 1
-                        ))
-                    })?;
-                    match record {
-                        Record::Created(created) => {
-                            live.insert((created.workspace.clone(), created.meeting_id), created);
-                        }
-                        Record::Deleted {
-                            workspace,
-                            meeting_id,
-                        } => {
-                            live.remove(&(workspace, meeting_id));
-                        }
-                    }
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => {
                 return Err(Failure::new(format!(
                     "cannot read the state file {}: {e}",
                     path.display()
                 )));
             }
+        };
+        let torn = !text.is_empty() && !text.ends_with('\n');
+        let mut live = BTreeMap::new();
+        for (number, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: Record = match serde_json::from_str(line) {
+                Ok(record) => record,
+                Err(e) if e.is_eof() => {
+                    eprintln!(
+                        "warning: the state file {} line {} is cut short ({e}): an import stopped \
+                         while writing it; skipped",
+                        path.display(),
+                        number + 1
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    return Err(Failure::new(format!(
+                        "the state file {} line {} is not a record ({e}); fix or move it",
+                        path.display(),
+                        number + 1
+                    )));
+                }
+            };
+            apply(&mut live, record);
         }
         Ok(Self {
             path: path.to_path_buf(),
             live,
             append: None,
+            needs_newline: torn,
         })
     }
 
@@ -138,24 +139,18 @@ impl State {
                 .map_err(failed)?;
             self.append = Some(file);
         }
-        let mut line = serde_json::to_string(&record)
+        let mut line = if std::mem::take(&mut self.needs_newline) {
+            "\n".to_string()
+        } else {
+            String::new()
+        };
+        line += &serde_json::to_string(&record)
             .map_err(|e| Failure::new(format!("cannot write a state record: {e}")))?;
         line.push('\n');
         if let Some(file) = self.append.as_mut() {
             file.write_all(line.as_bytes()).map_err(failed)?;
         }
-        match record {
-            Record::Created(created) => {
-                self.live
-                    .insert((created.workspace.clone(), created.meeting_id), created);
-            }
-            Record::Deleted {
-                workspace,
-                meeting_id,
-            } => {
-                self.live.remove(&(workspace, meeting_id));
-            }
-        }
+        apply(&mut self.live, record);
         Ok(())
     }
 
@@ -178,6 +173,21 @@ impl State {
                 && !keys.contains(&c.key)
                 && !skipped_uids.contains(&c.ical_uid)
         })
+    }
+}
+
+/// A record's effect on the meetings created and not deleted.
+fn apply(live: &mut BTreeMap<(String, Uuid), Created>, record: Record) {
+    match record {
+        Record::Created(created) => {
+            live.insert((created.workspace.clone(), created.meeting_id), created);
+        }
+        Record::Deleted {
+            workspace,
+            meeting_id,
+        } => {
+            live.remove(&(workspace, meeting_id));
+        }
     }
 }
 
@@ -272,5 +282,37 @@ mod tests {
         std::fs::write(&path, "{\"event\":\"deleted\",\"workspace\":\"w\",\"meeting_id\":\"00000000-0000-0000-0000-000000000001\"}\nnot json\n").unwrap();
         let error = State::open(&path).err().unwrap();
         assert!(format!("{error:?}").contains("line 2"), "{error:?}");
+    }
+
+    #[test]
+    fn a_line_cut_short_is_skipped_and_the_next_record_starts_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.jsonl");
+        let whole =
+            serde_json::to_string(&Record::Created(created(1, "k1", "2027-01-05T10:00:00Z")))
+                .unwrap();
+        std::fs::write(&path, format!("{whole}\n{{\"event\":\"crea")).unwrap();
+        let mut state = State::open(&path).unwrap();
+        state
+            .record(Record::Created(created(2, "k2", "2027-01-06T10:00:00Z")))
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert_eq!(lines[1], "{\"event\":\"crea");
+        // Reopened, the cut line is no longer last and is still skipped; both whole records count.
+        let state = State::open(&path).unwrap();
+        let sources = HashSet::from(["/cal.ics".to_string()]);
+        let window = (
+            "2027-01-01T00:00:00Z".parse().unwrap(),
+            "2027-02-01T00:00:00Z".parse().unwrap(),
+        );
+        let (keys, skipped) = (HashSet::new(), HashSet::new());
+        let mut gone: Vec<_> = state
+            .gone("http://fake 0123", &sources, window, &keys, &skipped)
+            .map(|c| c.meeting_id)
+            .collect();
+        gone.sort();
+        assert_eq!(gone, vec![Uuid::from_u128(1), Uuid::from_u128(2)]);
     }
 }

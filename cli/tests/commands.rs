@@ -69,6 +69,23 @@ async fn help_lists_the_commands_and_every_command_has_help_with_examples() {
 }
 
 #[tokio::test]
+async fn help_names_the_redis_variable_but_never_shows_its_password() {
+    let mut with_redis = command();
+    with_redis.env(
+        "ATTIO_MEETINGS_REDIS",
+        "redis://:hunter2@cache.internal:6379/0",
+    );
+    let output = run(with_redis, &["import", "--help"]).await;
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("ATTIO_MEETINGS_REDIS"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!stdout(&output).contains("hunter2"), "{}", stdout(&output));
+}
+
+#[tokio::test]
 async fn bad_flags_are_usage_errors_with_exit_code_2() {
     let notes = TempFile::new("notes.txt", "no timings here\n");
     for (args, says) in [

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use attio_meetings_mock::redis_server::RedisServer;
-use attio_meetings_mock::{Endpoint, MockServer};
+use attio_meetings_mock::{Endpoint, Fault, MockServer};
 use common::{
     TempFile, WINDOW, against, assert_exit, fake_with_write_limit, generated_calendar, run, stderr,
     stdout,
@@ -158,6 +158,47 @@ async fn prune_deletes_exactly_the_imported_meetings_whose_events_left_the_calen
     assert_exit(&again, 0);
     assert!(stderr(&again).contains("pruned 0"), "{}", stderr(&again));
     assert_eq!(fake.store().meetings().len(), 75);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_goes_on_past_a_meeting_deleted_by_hand_and_a_failed_delete() {
+    let fake = fake_with_write_limit(500).await;
+    let state = tempfile::tempdir().unwrap();
+    let state_file = state.path().join("imports.jsonl");
+    let state_arg = state_file.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let calendar = dir.path().join("team.ics");
+    std::fs::write(&calendar, generated_calendar(5, 0, 0)).unwrap();
+    let calendar = calendar.to_str().unwrap();
+    assert_exit(&import(&fake, calendar, &["--state", state_arg]).await, 0);
+    let by_hand = fake
+        .store()
+        .meetings()
+        .iter()
+        .find(|m| m["title"] == "Call 3")
+        .and_then(|m| m["id"]["meeting_id"].as_str()?.parse().ok())
+        .expect("Call 3 was imported");
+    fake.store().delete_meeting(by_hand).unwrap();
+    // Every event left the file; the first delete (of Call 0, the earliest) is refused once.
+    std::fs::write(calendar, generated_calendar(0, 0, 0)).unwrap();
+    fake.faults()
+        .script(Endpoint::DeleteMeeting, [Some(Fault::Status(400))]);
+
+    let output = import(&fake, calendar, &["--state", state_arg, "--prune"]).await;
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("failed to prune "), "{err}");
+    assert!(err.contains("already deleted in Attio"), "{err}");
+    // Call 3, already gone, counts as pruned.
+    assert!(err.contains("pruned 4, failed to prune 1"), "{err}");
+    let left = titles(&fake);
+    assert_eq!(left, BTreeSet::from(["Call 0".to_string()]));
+
+    // The refused one is still recorded, and goes on the next run.
+    let again = import(&fake, calendar, &["--state", state_arg, "--prune"]).await;
+    assert_exit(&again, 0);
+    assert!(stderr(&again).contains("pruned 1"), "{}", stderr(&again));
+    assert!(titles(&fake).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

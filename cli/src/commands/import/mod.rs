@@ -43,6 +43,9 @@ pub struct Calendar {
     pub planned: Vec<Planned>,
     /// The file each planned occurrence comes from (absolute path, or `-`), by position.
     pub sources: Vec<String>,
+    /// Every file read, with occurrences in the window or not: `--prune` looks at the meetings
+    /// created from each (a file whose events all left the window still had them).
+    pub files: HashSet<String>,
     /// The iCalendar UIDs of events (or occurrences) this run skipped: maybe still in the calendar.
     pub skipped_uids: HashSet<String>,
 }
@@ -72,9 +75,12 @@ pub async fn run(global: &Global, out: &Output, args: ImportArgs) -> Result<Exit
     }
     let client = connect(global, &args)?;
     let mut state = State::open(&state_path(&args)?)?;
-    let code = write::run(&client, out, &args, &calendar, &mut state, &mut summary).await?;
+    let mut code = write::run(&client, out, &args, &calendar, &mut state, &mut summary).await?;
     if args.prune && code != ExitCode::from(INTERRUPTED) {
         prune::run(&client, &calendar, &mut state, &mut summary).await?;
+        if summary.prune_failed > 0 {
+            code = ExitCode::FAILURE;
+        }
     }
     summary.print(&calendar.window, Mode::Write);
     Ok(code)
@@ -114,6 +120,7 @@ fn read_calendars(args: &ImportArgs, summary: &mut Summary) -> Result<Calendar, 
         window: options.window,
         planned: Vec::new(),
         sources: Vec::new(),
+        files: HashSet::new(),
         skipped_uids: HashSet::new(),
     };
     for path in &args.files {
@@ -150,7 +157,8 @@ fn read_calendars(args: &ImportArgs, summary: &mut Summary) -> Result<Calendar, 
         }
         calendar
             .sources
-            .extend(std::iter::repeat_n(source, read.meetings.len()));
+            .extend(std::iter::repeat_n(source.clone(), read.meetings.len()));
+        calendar.files.insert(source);
         calendar.planned.extend(read.meetings);
     }
     Ok(calendar)
@@ -241,6 +249,8 @@ pub struct Summary {
     pub ambiguous: usize,
     pub failed: usize,
     pub pruned: Option<usize>,
+    /// Deletions `--prune` tried and could not make (other than of meetings already gone).
+    pub prune_failed: usize,
 }
 
 impl Summary {
@@ -259,6 +269,7 @@ impl Summary {
             ambiguous,
             failed,
             pruned,
+            prune_failed,
         } = self;
         let span = format!(
             "{}..{}",
@@ -276,6 +287,7 @@ impl Summary {
         };
         let pruned = match pruned {
             Some(n) if mode == Mode::Plan => format!("; would prune {n}"),
+            Some(n) if *prune_failed > 0 => format!("; pruned {n}, failed to prune {prune_failed}"),
             Some(n) => format!("; pruned {n}"),
             None => String::new(),
         };

@@ -10,12 +10,11 @@ use crate::state::{Created, Record, State};
 
 /// What `--prune` would delete.
 pub fn candidates(calendar: &Calendar, state: &State, workspace: &str) -> Vec<Created> {
-    let sources = calendar.sources.iter().cloned().collect();
     let keys = calendar.keys();
     let mut gone: Vec<Created> = state
         .gone(
             workspace,
-            &sources,
+            &calendar.files,
             (calendar.window.since, calendar.window.until),
             &keys,
             &calendar.skipped_uids,
@@ -27,6 +26,8 @@ pub fn candidates(calendar: &Calendar, state: &State, workspace: &str) -> Vec<Cr
     gone
 }
 
+/// Deletes each candidate. A meeting already gone (deleted by hand) counts as pruned; any other
+/// failure is reported and counted, and the rest goes on: one meeting's trouble blocks no other.
 pub async fn run(
     client: &Client,
     calendar: &Calendar,
@@ -36,24 +37,21 @@ pub async fn run(
     let gone = candidates(calendar, state, client.workspace());
     let mut pruned = 0;
     for created in gone {
-        // Found-gone is done: a meeting someone already deleted counts as pruned.
-        client
-            .meetings()
-            .delete(created.meeting_id)
-            .await
-            .map_err(|e| {
-                Failure::api(
-                    &format!(
-                        "pruning meeting {} (event {}, {})",
-                        created.meeting_id, created.ical_uid, created.key
-                    ),
-                    &e,
-                )
-            })?;
-        eprintln!(
-            "pruned {} (event {}, {}): no longer in the calendar",
+        let what = format!(
+            "{} (event {}, {})",
             created.meeting_id, created.ical_uid, created.key
         );
+        match client.meetings().delete(created.meeting_id).await {
+            Ok(_) => eprintln!("pruned {what}: no longer in the calendar"),
+            Err(error) if error.is_not_found() => {
+                eprintln!("pruned {what}: no longer in the calendar, and already deleted in Attio");
+            }
+            Err(error) => {
+                eprintln!("failed to prune {what}: {error}");
+                summary.prune_failed += 1;
+                continue;
+            }
+        }
         state.record(Record::Deleted {
             workspace: created.workspace,
             meeting_id: created.meeting_id,

@@ -47,6 +47,13 @@ pub async fn run(
     }
     let mut outcomes = batch.stream();
     let mut listing_failed = None;
+    // A state record or an output line that could not be written stops the import like Ctrl-C (nothing
+    // new is started, what is in flight finishes and is counted), then fails with the first such error.
+    let mut local_failure: Option<Failure> = None;
+    let mut stop_on = |failure: Failure| {
+        interrupted.store(true, Ordering::SeqCst);
+        local_failure.get_or_insert(failure);
+    };
     // After Ctrl-C the stream starts nothing new, and ends once what is in flight has finished.
     while let Some(item) = outcomes.next().await {
         let item = match item {
@@ -70,7 +77,7 @@ pub async fn run(
             }
             Ok(Ensured::Created(meeting)) => {
                 summary.created += 1;
-                state.record(Record::Created(Created {
+                let recorded = state.record(Record::Created(Created {
                     workspace: client.workspace().to_string(),
                     source: source.clone(),
                     meeting_id: meeting.id.meeting_id,
@@ -80,7 +87,10 @@ pub async fn run(
                         .to_string(),
                     start: start_of(planned),
                     created_at: chrono::Utc::now(),
-                }))?;
+                }));
+                if let Err(failure) = recorded {
+                    stop_on(failure);
+                }
                 ("created", vec![meeting.id.meeting_id])
             }
             Ok(Ensured::Ambiguous(candidates)) => {
@@ -104,13 +114,16 @@ pub async fn run(
             }
         };
         if out.json() {
-            out.line(&serde_json::json!({
+            let written = out.line(&serde_json::json!({
                 "ical_uid": planned.uid,
                 "original_start_time": planned.original_start.map(|at| at.to_rfc3339()),
                 "outcome": outcome,
                 "meeting_ids": meeting_ids,
                 "error": item.result.as_ref().err().map(ToString::to_string),
-            }))?;
+            }));
+            if let Err(failure) = written {
+                stop_on(failure);
+            }
         }
     }
     drop(outcomes);
@@ -121,6 +134,10 @@ pub async fn run(
             "listing the meetings of the window (nothing more was created)",
             &error,
         ));
+    }
+    if let Some(failure) = local_failure {
+        summary.print(&calendar.window, super::Mode::Write);
+        return Err(failure);
     }
     if interrupted.load(Ordering::SeqCst) {
         eprintln!(
