@@ -291,10 +291,12 @@ async fn lock_keys(workspace: &str, groups: &mut [Group]) {
     }
 }
 
-/// A group's outcome (one item per position), or the failed listing of its window.
-type Settlement = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<Vec<(usize, Result<Outcome>)>>> + Send>,
->;
+/// A group to settle, with the candidates its window's listing found, or that listing's failure. Data
+/// only: a window of thousands of meetings holds no future per meeting, only the `concurrency` running.
+enum Settle {
+    Group(Group, Vec<Meeting>),
+    ListingFailed(Error),
+}
 
 /// One meeting of a batch, as [`EnsureAll::stream`] yields it.
 #[derive(Debug)]
@@ -608,35 +610,42 @@ impl EnsureAll {
         // One stream of settlements across windows, `concurrency` at a time: a window is listed when
         // the creates in flight leave room (so the next window's listing overlaps the last creates of
         // this one), and a batch of many small windows is as concurrent as one large window.
+        let lister = context.clone();
         let settlements = stream::iter(windows)
             .then(move |(window, mut groups)| {
-                let context = context.clone();
+                let context = lister.clone();
                 async move {
                     if context.write {
                         lock_keys(context.api.client().workspace(), &mut groups).await;
                     }
-                    let settlements: Vec<Settlement> = match context.listed(window, &groups).await {
-                        Err(error) => vec![Box::pin(futures_util::future::ready(Err(error)))],
+                    let settles: Vec<Settle> = match context.listed(window, &groups).await {
+                        Err(error) => vec![Settle::ListingFailed(error)],
                         Ok(listed) => groups
                             .into_iter()
                             .map(|group| {
-                                let context = context.clone();
                                 let candidates =
                                     listed.get(&group.key).cloned().unwrap_or_default();
-                                let settled: Settlement =
-                                    Box::pin(
-                                        async move { Ok(context.settle(group, candidates).await) },
-                                    );
-                                settled
+                                Settle::Group(group, candidates)
                             })
                             .collect(),
                     };
-                    stream::iter(settlements)
+                    stream::iter(settles)
                 }
             })
             .flatten()
             .take_while(move |_| {
                 futures_util::future::ready(!stop.as_ref().is_some_and(|stop| stop()))
+            })
+            .map(move |settle| {
+                let context = context.clone();
+                async move {
+                    match settle {
+                        Settle::Group(group, candidates) => {
+                            Ok(context.settle(group, candidates).await)
+                        }
+                        Settle::ListingFailed(error) => Err(error),
+                    }
+                }
             })
             .buffer_unordered(concurrency);
         let found = settlements.flat_map(|settled| match settled {
