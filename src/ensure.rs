@@ -293,10 +293,7 @@ async fn lock_keys(workspace: &str, groups: &mut [Group]) {
 
 /// A group to settle, with the candidates its window's listing found, or that listing's failure. Data
 /// only: a window of thousands of meetings holds no future per meeting, only the `concurrency` running.
-enum Settle {
-    Group(Group, Vec<Meeting>),
-    ListingFailed(Error),
-}
+type Settle = Result<(Group, Vec<Meeting>)>;
 
 /// One meeting of a batch, as [`EnsureAll::stream`] yields it.
 #[derive(Debug)]
@@ -619,13 +616,13 @@ impl EnsureAll {
                         lock_keys(context.api.client().workspace(), &mut groups).await;
                     }
                     let settles: Vec<Settle> = match context.listed(window, &groups).await {
-                        Err(error) => vec![Settle::ListingFailed(error)],
+                        Err(error) => vec![Err(error)],
                         Ok(listed) => groups
                             .into_iter()
                             .map(|group| {
                                 let candidates =
                                     listed.get(&group.key).cloned().unwrap_or_default();
-                                Settle::Group(group, candidates)
+                                Ok((group, candidates))
                             })
                             .collect(),
                     };
@@ -639,12 +636,8 @@ impl EnsureAll {
             .map(move |settle| {
                 let context = context.clone();
                 async move {
-                    match settle {
-                        Settle::Group(group, candidates) => {
-                            Ok(context.settle(group, candidates).await)
-                        }
-                        Settle::ListingFailed(error) => Err(error),
-                    }
+                    let (group, candidates) = settle?;
+                    Ok(context.settle(group, candidates).await)
                 }
             })
             .buffer_unordered(concurrency);
