@@ -841,12 +841,11 @@ impl Context {
     /// unknown (a lost answer, a look that failed), and the next holder must not look before a lost
     /// create has had time to show.
     async fn create_claimed(&self, claims: &Arc<dyn KeyClaims>, group: &Group) -> Result<Outcome> {
-        let key = group.key.to_string();
         let name = group.key.claim_name(self.api.client().workspace());
         let claim = Claim::take(claims, name)
             .await
             .map_err(|message| Error::Claim {
-                key: key.clone(),
+                key: group.key.to_string(),
                 message,
             })?;
         let mut found = match self.look(&group.key).await {
