@@ -20,6 +20,37 @@ async fn import(fake: &MockServer, file: &str, extra: &[&str]) -> std::process::
     run(against(fake), &args).await
 }
 
+/// A calendar file imported once, with its own state file, both in a directory removed with it.
+struct Imported {
+    _dir: tempfile::TempDir,
+    calendar: String,
+    state: String,
+}
+
+impl Imported {
+    async fn new(fake: &MockServer, ics: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+        let (calendar, state) = (path("team.ics"), path("imports.jsonl"));
+        std::fs::write(&calendar, ics).unwrap();
+        assert_exit(&import(fake, &calendar, &["--state", &state]).await, 0);
+        Self {
+            _dir: dir,
+            calendar,
+            state,
+        }
+    }
+
+    /// The calendar's path: rewrite the file to change the calendar.
+    fn calendar(&self) -> &str {
+        &self.calendar
+    }
+
+    fn state(&self) -> &str {
+        &self.state
+    }
+}
+
 /// The titles of the fake's meetings.
 fn titles(fake: &MockServer) -> BTreeSet<String> {
     fake.store()
@@ -77,16 +108,9 @@ async fn a_dry_run_prints_only_the_bodies_it_would_create() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_deletes_exactly_the_imported_meetings_whose_events_left_the_calendar() {
     let fake = fake_with_write_limit(500).await;
-    let state = tempfile::tempdir().unwrap();
-    let state_file = state.path().join("imports.jsonl");
-    let state_arg = state_file.to_str().unwrap();
     // 40 one-off events and 2 daily series of 30.
-    let dir = tempfile::tempdir().unwrap();
-    let calendar = dir.path().join("team.ics");
-    std::fs::write(&calendar, generated_calendar(40, 2, 30)).unwrap();
-    let calendar = calendar.to_str().unwrap();
-    let output = import(&fake, calendar, &["--state", state_arg]).await;
-    assert_exit(&output, 0);
+    let imported = Imported::new(&fake, &generated_calendar(40, 2, 30)).await;
+    let (calendar, state_arg) = (imported.calendar(), imported.state());
     assert_eq!(fake.store().meetings().len(), 100);
     // Someone else's meeting in the same window, with a title the calendar never has.
     fake.store()
@@ -163,14 +187,8 @@ async fn prune_deletes_exactly_the_imported_meetings_whose_events_left_the_calen
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_goes_on_past_a_meeting_deleted_by_hand_and_a_failed_delete() {
     let fake = fake_with_write_limit(500).await;
-    let state = tempfile::tempdir().unwrap();
-    let state_file = state.path().join("imports.jsonl");
-    let state_arg = state_file.to_str().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let calendar = dir.path().join("team.ics");
-    std::fs::write(&calendar, generated_calendar(5, 0, 0)).unwrap();
-    let calendar = calendar.to_str().unwrap();
-    assert_exit(&import(&fake, calendar, &["--state", state_arg]).await, 0);
+    let imported = Imported::new(&fake, &generated_calendar(5, 0, 0)).await;
+    let (calendar, state_arg) = (imported.calendar(), imported.state());
     let by_hand = fake
         .store()
         .meetings()
