@@ -149,9 +149,9 @@ impl Claim {
         }
     }
 
-    /// Stops renewing and leaves the claim to its lease, renewed once more: after a create whose
-    /// outcome is unknown, so that nobody looks for the meeting before a lost create has had a lease's
-    /// time to show.
+    /// Stops renewing and leaves the claim to its lease, renewed once more: after a failed create, whose
+    /// outcome may be unknown, so that nobody looks for the meeting before a lost create has had a
+    /// lease's time to show.
     pub(crate) async fn expire(self, claims: &Arc<dyn KeyClaims>) {
         self.renewal.abort();
         if let Err(error) = claims.extend(&self.name, &self.holder, LEASE).await {
